@@ -1,0 +1,3 @@
+from omnigate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Read-only access to Rocket.Chat's collections, with time limits on every query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
+
+from omnigate.errors import LimitExceeded, ServiceUnavailable
+
+Document = dict[str, Any]
+Pipeline = list[dict[str, Any]]
+
+_UNAVAILABLE = (ConnectionFailure, ExecutionTimeout)
+
+
+@dataclass(slots=True)
+class AggregationBudget:
+    """How many aggregations one request may still run (``None``: unlimited)."""
+
+    remaining: int | None = None
+
+    def spend(self) -> None:
+        if self.remaining is None:
+            return
+        if self.remaining <= 0:
+            raise LimitExceeded(
+                "This request needs more aggregations than the limit allows "
+                "(OMNIGATE_MAX_AGGREGATIONS); ask for fewer distinct ranges per request."
+            )
+        self.remaining -= 1
+
+
+@dataclass(slots=True)
+class Store:
+    """The Rocket.Chat database, read through aggregations and finds that carry ``maxTimeMS``.
+
+    ``with_budget`` gives a per-request view that counts aggregations against a limit.
+    """
+
+    db: AsyncDatabase[Document]
+    max_time_ms: int = 15_000
+    budget: AggregationBudget = field(default_factory=AggregationBudget)
+
+    def with_budget(self, max_aggregations: int | None) -> Store:
+        return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations))
+
+    async def aggregate(self, collection: str, pipeline: Pipeline) -> list[Document]:
+        """Run ``pipeline`` on ``collection``; database trouble becomes ``ServiceUnavailable``."""
+        self.budget.spend()
+        try:
+            cursor = await self.db[collection].aggregate(pipeline, maxTimeMS=self.max_time_ms)
+            return await cursor.to_list()
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+    async def find(
+        self,
+        collection: str,
+        query: Document,
+        *,
+        projection: Document | None = None,
+        sort: list[tuple[str, int]] | None = None,
+        limit: int = 0,
+    ) -> list[Document]:
+        """Documents of ``collection`` matching ``query`` (not counted against the budget)."""
+        try:
+            cursor = self.db[collection].find(
+                query, projection, sort=sort, limit=limit, max_time_ms=self.max_time_ms
+            )
+            return await cursor.to_list()
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+    async def find_one(
+        self, collection: str, query: Document, *, projection: Document | None = None
+    ) -> Document | None:
+        found = await self.find(collection, query, projection=projection, limit=1)
+        return found[0] if found else None
+
+    async def count(self, collection: str, query: Document) -> int:
+        try:
+            return await self.db[collection].count_documents(query, maxTimeMS=self.max_time_ms)
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+    async def ping(self) -> bool:
+        try:
+            await self.db.command("ping", maxTimeMS=self.max_time_ms)
+        except PyMongoError:
+            return False
+        return True
+
+
+def _unavailable(exc: ConnectionFailure | ExecutionTimeout) -> ServiceUnavailable:
+    if isinstance(exc, ExecutionTimeout):
+        return ServiceUnavailable("The database did not answer within the time limit.")
+    return ServiceUnavailable("The database is unreachable.")

@@ -1,0 +1,1 @@
+"""The HTTP application: GraphQL, Rocket.Chat-compatible REST, GraphiQL, health."""

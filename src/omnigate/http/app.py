@@ -1,0 +1,37 @@
+"""The Starlette application and its lifespan (one MongoDB client per process)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from pymongo.monitoring import CommandListener
+from starlette.applications import Starlette
+
+from omnigate.config import Settings
+from omnigate.db import Store, create_client, database_name
+from omnigate.http import health
+from omnigate.http.state import AppState
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    event_listeners: Sequence[CommandListener] = (),
+) -> Starlette:
+    """The ASGI application; ``event_listeners`` lets tests count MongoDB commands."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        client = create_client(
+            settings.mongo_url, max_time_ms=settings.max_time_ms, event_listeners=event_listeners
+        )
+        store = Store(client[database_name(settings.mongo_url)], settings.max_time_ms)
+        app.state.omnigate = AppState(settings=settings, client=client, store=store)
+        try:
+            yield
+        finally:
+            await client.close()
+
+    return Starlette(routes=[*health.routes], lifespan=lifespan)

@@ -1,0 +1,26 @@
+"""What the application keeps for its whole life, shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from starlette.requests import HTTPConnection
+
+from omnigate.config import Settings
+from omnigate.db import Store
+
+
+@dataclass(slots=True)
+class AppState:
+    """The settings, the process-wide client and the read-only store over its database."""
+
+    settings: Settings
+    client: AsyncMongoClient[dict[str, Any]]
+    store: Store
+
+
+def app_state(connection: HTTPConnection) -> AppState:
+    """The ``AppState`` of the application serving ``connection``."""
+    return connection.app.state.omnigate

@@ -1,0 +1,1 @@
+"""The metrics of SPEC §2: pipelines pushed into MongoDB, shared by GraphQL and REST."""
