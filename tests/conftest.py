@@ -7,12 +7,13 @@ need their own documents take ``fresh_db`` (a new database, dropped afterwards).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
-from pymongo import MongoClient
+from pymongo import AsyncMongoClient, MongoClient
 from pymongo.database import Database
 
+from omnigate.db import Store, create_client
 from omnigate.embedded import EmbeddedServer
 
 _db_names = itertools.count()
@@ -47,3 +48,16 @@ def fresh_db(sync_client: MongoClient) -> Iterator[Database]:
     name = f"t{next(_db_names)}"
     yield sync_client[name]
     sync_client.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+async def async_client(mongo_port: int) -> AsyncIterator[AsyncMongoClient]:
+    client = create_client(mongo_url(mongo_port, "admin"), max_time_ms=15_000)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def store_for(async_client: AsyncMongoClient) -> Callable[[Database], Store]:
+    """A read-only ``Store`` over the same database as a sync ``Database`` handle."""
+    return lambda db: Store(async_client[db.name], 15_000)

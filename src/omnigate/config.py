@@ -50,6 +50,8 @@ class Settings:
     max_time_ms: int = 15_000
     auth_cache_seconds: float = 5.0
     limits: Limits = field(default_factory=Limits)
+    # Headers GraphiQL starts with; only `omnigate demo` sets them (its own manager's).
+    graphiql_headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
