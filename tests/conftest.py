@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.database import Database
 
+from starlette.testclient import TestClient
+
+from omnigate.config import Settings
 from omnigate.db import Store, create_client
 from omnigate.embedded import EmbeddedServer
+from omnigate.http.app import create_app
+from omnigate.seed import SeedReport, seed
+
+SEEDED_DB = "seeded"
+SEED_NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the seeded data ends here
+SEED_ROOMS = 800
 
 _db_names = itertools.count()
 
@@ -61,3 +72,43 @@ async def async_client(mongo_port: int) -> AsyncIterator[AsyncMongoClient]:
 def store_for(async_client: AsyncMongoClient) -> Callable[[Database], Store]:
     """A read-only ``Store`` over the same database as a sync ``Database`` handle."""
     return lambda db: Store(async_client[db.name], 15_000)
+
+
+@pytest.fixture(scope="session")
+def seeded(mongo_port: int) -> SeedReport:
+    """A database of realistic data (``SEED_ROOMS`` rooms over the 90 days before
+    ``SEED_NOW``), shared read-only by every test that takes it."""
+    return seed(mongo_url(mongo_port, SEEDED_DB), rooms=SEED_ROOMS, seed=42, now=SEED_NOW)
+
+
+@pytest.fixture(scope="session")
+def seeded_settings(mongo_port: int, seeded: SeedReport) -> Settings:
+    return Settings(mongo_url=mongo_url(mongo_port, SEEDED_DB))
+
+
+@pytest.fixture(scope="session")
+def http_client(seeded_settings: Settings) -> Iterator[TestClient]:
+    """The whole ASGI app (lifespan included) over the seeded database."""
+    with TestClient(create_app(seeded_settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def manager_headers(seeded: SeedReport) -> dict[str, str]:
+    return {"X-User-Id": seeded.manager_id, "X-Auth-Token": seeded.manager_token}
+
+
+@pytest.fixture(scope="session")
+def graphql_client(
+    http_client: TestClient, manager_headers: dict[str, str]
+) -> Callable[[str, dict[str, Any] | None], dict[str, Any]]:
+    """POST /graphql as the seeded manager; returns the response body."""
+
+    def post(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = http_client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=manager_headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return post

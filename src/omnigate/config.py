@@ -31,13 +31,14 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
+        default = cls()
         return cls(
-            max_depth=_int_env("OMNIGATE_MAX_DEPTH", cls.max_depth),
-            max_aliases=_int_env("OMNIGATE_MAX_ALIASES", cls.max_aliases),
-            max_tokens=_int_env("OMNIGATE_MAX_TOKENS", cls.max_tokens),
-            max_body_bytes=_int_env("OMNIGATE_MAX_BODY_BYTES", cls.max_body_bytes),
-            max_page_size=min(_int_env("OMNIGATE_MAX_PAGE_SIZE", cls.max_page_size), 100),
-            max_aggregations=_int_env("OMNIGATE_MAX_AGGREGATIONS", cls.max_aggregations),
+            max_depth=_int_env("OMNIGATE_MAX_DEPTH", default.max_depth),
+            max_aliases=_int_env("OMNIGATE_MAX_ALIASES", default.max_aliases),
+            max_tokens=_int_env("OMNIGATE_MAX_TOKENS", default.max_tokens),
+            max_body_bytes=_int_env("OMNIGATE_MAX_BODY_BYTES", default.max_body_bytes),
+            max_page_size=min(_int_env("OMNIGATE_MAX_PAGE_SIZE", default.max_page_size), 100),
+            max_aggregations=_int_env("OMNIGATE_MAX_AGGREGATIONS", default.max_aggregations),
         )
 
 

@@ -39,3 +39,19 @@ class ServiceUnavailable(OmnigateError):
     """The database is unreachable or did not answer within the configured time."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class MissingParam(BadUserInput):
+    """A required REST query parameter is absent (Rocket.Chat's ajv wording)."""
+
+    def __init__(self, param: str) -> None:
+        super().__init__(f"must have required property '{param}' [invalid-params]")
+        self.param = param
+
+
+class InvalidDate(BadUserInput):
+    """A REST date parameter does not parse; Rocket.Chat answers it without ``errorType``."""
+
+    def __init__(self, param: str) -> None:
+        super().__init__(f'The "{param}" query parameter must be a valid date.')
+        self.param = param

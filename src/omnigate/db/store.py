@@ -80,9 +80,10 @@ class Store:
         found = await self.find(collection, query, projection=projection, limit=1)
         return found[0] if found else None
 
-    async def count(self, collection: str, query: Document) -> int:
+    async def count(self, collection: str) -> int:
+        """Documents in ``collection`` (the ``count`` command: no aggregation, no scan)."""
         try:
-            return await self.db[collection].count_documents(query, maxTimeMS=self.max_time_ms)
+            return await self.db[collection].estimated_document_count(maxTimeMS=self.max_time_ms)
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 

@@ -7,11 +7,16 @@ from contextlib import asynccontextmanager
 
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from omnigate.auth import Authenticator
 from omnigate.config import Settings
 from omnigate.db import Store, create_client, database_name
 from omnigate.http import health
+from omnigate.http.graphql import graphql_routes
+from omnigate.http.limits import BodySizeLimit
 from omnigate.http.state import AppState
+from omnigate.schema import create_schema
 
 
 def create_app(
@@ -21,6 +26,7 @@ def create_app(
 ) -> Starlette:
     """The ASGI application; ``event_listeners`` lets tests count MongoDB commands."""
     settings = settings or Settings.from_env()
+    schema = create_schema(settings.limits)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -28,10 +34,19 @@ def create_app(
             settings.mongo_url, max_time_ms=settings.max_time_ms, event_listeners=event_listeners
         )
         store = Store(client[database_name(settings.mongo_url)], settings.max_time_ms)
-        app.state.omnigate = AppState(settings=settings, client=client, store=store)
+        app.state.omnigate = AppState(
+            settings=settings,
+            client=client,
+            store=store,
+            authenticator=Authenticator(store, cache_seconds=settings.auth_cache_seconds),
+        )
         try:
             yield
         finally:
             await client.close()
 
-    return Starlette(routes=[*health.routes], lifespan=lifespan)
+    return Starlette(
+        routes=[*health.routes, *graphql_routes(schema)],
+        middleware=[Middleware(BodySizeLimit, max_body_bytes=settings.limits.max_body_bytes)],
+        lifespan=lifespan,
+    )

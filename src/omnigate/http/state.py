@@ -8,17 +8,20 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from starlette.requests import HTTPConnection
 
+from omnigate.auth import Authenticator
 from omnigate.config import Settings
 from omnigate.db import Store
 
 
 @dataclass(slots=True)
 class AppState:
-    """The settings, the process-wide client and the read-only store over its database."""
+    """The settings, the process-wide client, the read-only store over its database and
+    the authenticator (whose cache of successful checks is shared by all requests)."""
 
     settings: Settings
     client: AsyncMongoClient[dict[str, Any]]
     store: Store
+    authenticator: Authenticator
 
 
 def app_state(connection: HTTPConnection) -> AppState:

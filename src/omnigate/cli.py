@@ -1,0 +1,181 @@
+"""The ``omnigate`` command: ``serve``, ``demo``, ``seed`` and ``export-schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from omnigate.config import Settings
+
+DEMO_ROOMS = 5_000
+CREDENTIALS_FILE = "omnigate-demo.json"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="omnigate", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve MONGO_URL (GraphQL, REST, GraphiQL)")
+    _add_http_options(serve)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="embedded database + realistic data + server")
+    _add_http_options(demo)
+    demo.add_argument("--data-dir", type=Path, help="keep the database here (default: temporary)")
+    demo.add_argument("--rooms", type=int, default=DEMO_ROOMS, help="livechat rooms to seed")
+    demo.add_argument("--seed", type=int, default=1, help="random seed of the generated data")
+    demo.set_defaults(run=_demo)
+
+    seed = commands.add_parser("seed", help="write realistic Rocket.Chat data (empty database)")
+    seed.add_argument("--mongo-url", default=os.environ.get("MONGO_URL"), required=False)
+    seed.add_argument("--rooms", type=int, default=10_000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.set_defaults(run=_seed)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.set_defaults(run=_export_schema)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return args.run(args)
+
+
+def _add_http_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    uvicorn.run(
+        "omnigate.http.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from omnigate.seed import DatabaseNotEmpty, seed
+
+    if not args.mongo_url:
+        print("omnigate seed: give --mongo-url (or set MONGO_URL)", file=sys.stderr)
+        return 2
+    try:
+        report = seed(
+            args.mongo_url, rooms=args.rooms, seed=args.seed, progress=_progress(args.rooms)
+        )
+    except DatabaseNotEmpty as exc:
+        print(f"omnigate seed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"\nseeded {report.rooms} rooms, {report.messages} messages, {report.departments} "
+        f"departments into {report.database} in {report.seconds:.1f} s "
+        f"({report.rooms / max(report.seconds, 1e-9):.0f} rooms/s)"
+    )
+    print(f"X-User-Id: {report.manager_id}\nX-Auth-Token: {report.manager_token}")
+    return 0
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    def show(done: int) -> None:
+        print(f"\rseeding: {done}/{total} rooms", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from omnigate.embedded import EmbeddedServer, EmbeddedServerError
+    from omnigate.http.app import create_app
+
+    started = time.perf_counter()
+    server = EmbeddedServer(args.data_dir)
+    try:
+        url = server.start()
+    except EmbeddedServerError as exc:
+        print(f"omnigate demo: {exc}", file=sys.stderr)
+        return 1
+    try:
+        user_id, token = _demo_credentials(url, args)
+        settings = replace(
+            Settings.from_env(),
+            mongo_url=url,
+            graphiql_headers=(("X-User-Id", user_id), ("X-Auth-Token", token)),
+        )
+        config = uvicorn.Config(
+            create_app(settings), host=args.host, port=args.port, log_level="warning"
+        )
+
+        def ready(port: int) -> None:
+            base = f"http://{args.host}:{port}"
+            print(
+                f"\nomnigate demo is ready after {time.perf_counter() - started:.1f} s\n"
+                f"  GraphiQL:  {base}/graphql\n"
+                f"  REST:      {base}/api/v1/livechat/analytics/overview"
+                "?name=Conversations&from=...&to=...\n"
+                f"X-User-Id: {user_id}\nX-Auth-Token: {token}\n"
+                "Ctrl-C stops the server and the embedded database.",
+                flush=True,
+            )
+
+        _ReadyServer(config, ready).run()
+    finally:
+        server.stop()
+    return 0
+
+
+def _demo_credentials(url: str, args: argparse.Namespace) -> tuple[str, str]:
+    """Seed a new database; reuse the credentials of one seeded by an earlier demo."""
+    from omnigate.seed import DatabaseNotEmpty, seed
+
+    saved = args.data_dir / CREDENTIALS_FILE if args.data_dir else None
+    try:
+        report = seed(url, rooms=args.rooms, seed=args.seed, progress=_progress(args.rooms))
+    except DatabaseNotEmpty:
+        if saved is None or not saved.exists():
+            raise SystemExit(
+                f"omnigate demo: {args.data_dir} holds data but no {CREDENTIALS_FILE}; "
+                "use an empty --data-dir"
+            ) from None
+        credentials = json.loads(saved.read_text())
+        return credentials["userId"], credentials["authToken"]
+    print(file=sys.stderr)
+    if saved is not None:
+        saved.write_text(
+            json.dumps({"userId": report.manager_id, "authToken": report.manager_token})
+        )
+    return report.manager_id, report.manager_token
+
+
+class _ReadyServer(uvicorn.Server):
+    """A uvicorn server that reports its bound port once it is listening."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[int], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.servers:
+            self._on_ready(self.servers[0].sockets[0].getsockname()[1])
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from omnigate.schema import schema
+
+    print(schema.as_str())
+    return 0

@@ -1,0 +1,51 @@
+"""The per-request GraphQL context: who asks, the store, the loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from omnigate.auth import Principal
+from omnigate.config import Settings
+from omnigate.db import Store
+from omnigate.loaders import DataLoaders
+from omnigate.metrics.settings import RocketChatSettings, read_settings
+from omnigate.metrics.timezones import ReportingTimezone, reporting_timezone
+
+
+@dataclass(slots=True)
+class Context:
+    """Built once per request; the loaders (and their caches) die with it.
+
+    ``store`` is the request's view of the database, with its own aggregation budget.
+    """
+
+    store: Store
+    settings: Settings
+    principal: Principal
+    request_id: str
+    loaders: DataLoaders = field(init=False)
+    _rocketchat_settings: asyncio.Future[RocketChatSettings] | None = field(
+        default=None, init=False
+    )
+
+    def __post_init__(self) -> None:
+        self.loaders = DataLoaders.build(self.store, self.visitor_inactivity_timeout)
+
+    async def rocketchat_settings(self) -> RocketChatSettings:
+        """Rocket.Chat's settings, read at most once per request."""
+        if self._rocketchat_settings is None:
+            self._rocketchat_settings = asyncio.ensure_future(read_settings(self.store))
+        return await self._rocketchat_settings
+
+    async def visitor_inactivity_timeout(self) -> int:
+        return (await self.rocketchat_settings()).visitor_inactivity_timeout
+
+    async def reporting_timezone(self, argument: str | None) -> ReportingTimezone:
+        """The timezone of an overview: the argument, else the reporting setting."""
+        return reporting_timezone(
+            argument,
+            await self.rocketchat_settings(),
+            server_timezone=self.settings.server_timezone,
+            user_utc_offset=self.principal.utc_offset,
+        )

@@ -1,0 +1,101 @@
+"""Domain errors as HTTP responses (Rocket.Chat's REST bodies, GraphQL's shape), and the
+logging of unexpected errors under a request id."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
+
+from omnigate.errors import (
+    BadUserInput,
+    Forbidden,
+    InvalidDate,
+    OmnigateError,
+    ServiceUnavailable,
+    Unauthenticated,
+)
+
+REST_UNAUTHORIZED_BODY: dict[str, Any] = {
+    "status": "error",
+    "message": "You must be logged in to do this.",
+}
+REST_FORBIDDEN_BODY: dict[str, Any] = {
+    "success": False,
+    "error": "User does not have the permissions required for this action [error-unauthorized]",
+}
+INTERNAL_ERROR_MESSAGE = "Internal server error"
+REQUEST_ID_HEADER = "X-Request-Id"
+
+_STATUS_BY_CODE = {
+    Unauthenticated.code: 401,
+    Forbidden.code: 403,
+    BadUserInput.code: 400,
+    ServiceUnavailable.code: 503,
+}
+# A client's request id is reused only when it cannot disturb a log line.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_STATE_KEY = "omnigate_request_id"
+
+logger = logging.getLogger("omnigate.http")
+
+
+def status_for(exc: OmnigateError) -> int:
+    """The HTTP status of a domain error (500 for one without a more precise code)."""
+    return _STATUS_BY_CODE.get(exc.code, 500)
+
+
+def rest_error_response(exc: OmnigateError) -> JSONResponse:
+    """Rocket.Chat's answer to ``exc`` (SPEC §5): 401, 403, 400 or 503."""
+    body: dict[str, Any]
+    if isinstance(exc, Unauthenticated):
+        body = REST_UNAUTHORIZED_BODY
+    elif isinstance(exc, Forbidden):
+        body = REST_FORBIDDEN_BODY
+    elif isinstance(exc, BadUserInput) and not isinstance(exc, InvalidDate):
+        body = {"success": False, "error": str(exc), "errorType": "invalid-params"}
+    else:
+        body = {"success": False, "error": str(exc)}
+    return JSONResponse(body, status_for(exc))
+
+
+def graphql_error_response(exc: OmnigateError) -> JSONResponse:
+    """A request-level GraphQL error (401, 403, 503) with ``extensions.code``."""
+    body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
+    return JSONResponse(body, status_for(exc))
+
+
+def request_id(connection: HTTPConnection) -> str:
+    """The request's id: a sane ``X-Request-Id`` header, else a random one (stable per request)."""
+    state = connection.scope.setdefault("state", {})
+    if _STATE_KEY not in state:
+        given = connection.headers.get(REQUEST_ID_HEADER, "")
+        state[_STATE_KEY] = given if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return state[_STATE_KEY]
+
+
+def log_unexpected(exc: BaseException, connection: HTTPConnection) -> str:
+    """Log ``exc`` with its traceback and the request id; return the id for the client."""
+    rid = request_id(connection)
+    method = connection.scope.get("method", "-")
+    logger.error(
+        "Unexpected error on %s %s [request_id=%s]", method, connection.url.path, rid, exc_info=exc
+    )
+    return rid
+
+
+def rest_internal_error_response(rid: str) -> JSONResponse:
+    """The REST answer to an unexpected error, naming the request id found in the log."""
+    body = {"success": False, "error": INTERNAL_ERROR_MESSAGE, "requestId": rid}
+    return JSONResponse(body, 500, headers={REQUEST_ID_HEADER: rid})
+
+
+def rest_exception_response(exc: Exception, connection: HTTPConnection) -> JSONResponse:
+    """What a REST endpoint answers for ``exc``: the domain error's body, else a logged 500."""
+    if isinstance(exc, OmnigateError):
+        return rest_error_response(exc)
+    return rest_internal_error_response(log_unexpected(exc, connection))

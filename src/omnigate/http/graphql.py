@@ -1,0 +1,69 @@
+"""``/graphql``: authentication first, then Strawberry's ASGI view with a fresh context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry import Schema
+from strawberry.asgi import GraphQL
+
+from omnigate.auth import authenticate_request
+from omnigate.context import Context
+from omnigate.errors import OmnigateError
+from omnigate.http.errors import graphql_error_response, request_id
+from omnigate.http.state import app_state
+
+_PRINCIPAL = "omnigate_principal"
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's view, with our context and orjson encoding."""
+
+    async def get_context(self, request: Request, response: Any) -> Context:
+        state = app_state(request)
+        return Context(
+            store=state.store.with_budget(state.settings.limits.max_aggregations),
+            settings=state.settings,
+            principal=request.scope["state"][_PRINCIPAL],
+            request_id=request_id(request),
+        )
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+
+def _is_ide_page(request: Request) -> bool:
+    """The GraphiQL page (a browser's GET without a query) needs no credentials."""
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and any(accepted in request.headers.get("accept", "") for accepted in ("text/html", "*/*"))
+    )
+
+
+class GraphQLEndpoint:
+    """The ASGI endpoint: 401/403/503 as HTTP statuses before any GraphQL work (SPEC §5)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.view = GraphQLView(schema)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if not _is_ide_page(request):
+            try:
+                principal = await authenticate_request(request, app_state(request).authenticator)
+            except OmnigateError as exc:
+                response: Response = graphql_error_response(exc)
+                await response(scope, receive, send)
+                return
+            scope.setdefault("state", {})[_PRINCIPAL] = principal
+        await self.view(scope, receive, send)
+
+
+def graphql_routes(schema: Schema) -> list[Route]:
+    return [Route("/graphql", GraphQLEndpoint(schema), methods=["GET", "POST"])]

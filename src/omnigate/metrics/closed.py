@@ -1,0 +1,77 @@
+"""The "closed in range" family: averageChatDuration, totalServiceTime, abandonedChats."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from omnigate.db.names import ROOMS
+from omnigate.db.store import Document, Pipeline, Store
+from omnigate.metrics.filters import (
+    LIVECHAT,
+    as_float,
+    as_int,
+    at_least,
+    count_if,
+    department_filter,
+    present,
+)
+from omnigate.metrics.ranges import TimeRange
+from omnigate.metrics.rows import ClosedRow, DepartmentKey
+
+_SERVICE = "$metrics.serviceTimeDuration"
+
+
+def closed_match(time_range: TimeRange, departments: Collection[DepartmentKey] | None) -> Document:
+    """Livechat rooms with ``ts >= start`` and ``closedAt <= end`` (a missing closedAt never
+    matches); shaped for the index ``{t: 1, departmentId: 1, closedAt: 1}``."""
+    match: Document = {"t": LIVECHAT}
+    if departments is not None:
+        match["departmentId"] = department_filter(departments)
+    match["closedAt"] = {"$lte": time_range.end}
+    match["ts"] = {"$gte": time_range.start}
+    return match
+
+
+def closed_pipeline(
+    time_range: TimeRange, departments: Collection[DepartmentKey] | None, *, timeout: int
+) -> Pipeline:
+    """One ``$group`` per department with conditional accumulators for every metric."""
+    return [
+        {"$match": closed_match(time_range, departments)},
+        {
+            "$group": {
+                "_id": "$departmentId",
+                "rooms": {"$sum": 1},
+                "duration_seconds": {"$sum": "$metrics.chatDuration"},
+                "service_rooms": count_if(present(_SERVICE)),
+                "service_seconds": {"$sum": _SERVICE},
+                "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
+            }
+        },
+    ]
+
+
+def closed_row(document: Document) -> ClosedRow:
+    return ClosedRow(
+        rooms=as_int(document["rooms"]),
+        duration_seconds=as_float(document["duration_seconds"]),
+        service_rooms=as_int(document["service_rooms"]),
+        service_seconds=as_float(document["service_seconds"]),
+        abandoned=as_int(document["abandoned"]),
+    )
+
+
+async def closed_by_department(
+    store: Store,
+    time_range: TimeRange,
+    departments: Collection[DepartmentKey] | None,
+    *,
+    timeout: int,
+) -> dict[DepartmentKey, ClosedRow]:
+    """Rows of the departments (all when ``None``) that have rooms closed in the range."""
+    if time_range.empty or (departments is not None and not departments):
+        return {}
+    documents = await store.aggregate(
+        ROOMS, closed_pipeline(time_range, departments, timeout=timeout)
+    )
+    return {document["_id"]: closed_row(document) for document in documents}

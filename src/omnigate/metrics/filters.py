@@ -1,0 +1,63 @@
+"""Pieces shared by the pipelines: index-friendly ``$match`` stages and accumulators."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from omnigate.db.store import Document
+from omnigate.metrics.ranges import TimeRange
+from omnigate.metrics.rows import DepartmentKey
+
+LIVECHAT = "l"
+
+Expression = Any
+
+
+def in_range(time_range: TimeRange) -> Document:
+    """Both ends inclusive, as Rocket.Chat queries them."""
+    return {"$gte": time_range.start, "$lte": time_range.end}
+
+
+def department_filter(departments: Collection[DepartmentKey]) -> Document:
+    """``departmentId`` among ``departments``; ``None`` matches rooms without one."""
+    return {"$in": list(dict.fromkeys(departments))}
+
+
+def opened_match(time_range: TimeRange, departments: Collection[DepartmentKey] | None) -> Document:
+    """Livechat rooms created in the range; indexes {t: 1, ts: 1} and {departmentId: 1, ts: 1}."""
+    match: Document = {"t": LIVECHAT, "ts": in_range(time_range)}
+    if departments is not None:
+        match["departmentId"] = department_filter(departments)
+    return match
+
+
+def present(field: str) -> Expression:
+    """True when ``$field`` exists and is not null (BSON orders both below every value)."""
+    return {"$gt": [field, None]}
+
+
+# An agent has answered: ``waitingResponse != true`` (absent counts as answered).
+ANSWERED: Expression = {"$ne": ["$waitingResponse", True]}
+
+
+def at_least(field: str, threshold: float) -> Expression:
+    return {"$gte": [field, threshold]}
+
+
+def count_if(condition: Expression) -> Document:
+    return {"$sum": {"$cond": [condition, 1, 0]}}
+
+
+def sum_if(condition: Expression, value: Expression) -> Document:
+    """Sum of ``value`` where ``condition`` holds; ``$sum`` skips missing and non-numbers."""
+    return {"$sum": {"$cond": [condition, value, 0]}}
+
+
+def as_int(value: Any) -> int:
+    """A count from MongoDB (``int``/``Int64``, or a float after ``$sum`` of mixed types)."""
+    return int(value or 0)
+
+
+def as_float(value: Any) -> float:
+    return float(value or 0)

@@ -1,0 +1,71 @@
+"""The "opened in range" family: chats, averageServiceTime, averageWaitingTime, abandonment %."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from omnigate.db.names import ROOMS
+from omnigate.db.store import Document, Pipeline, Store
+from omnigate.metrics.filters import (
+    ANSWERED,
+    as_float,
+    as_int,
+    at_least,
+    count_if,
+    opened_match,
+    present,
+    sum_if,
+)
+from omnigate.metrics.ranges import TimeRange
+from omnigate.metrics.rows import DepartmentKey, OpenedRow
+
+_SERVED = {"$and": [present("$responseBy.lastMessageTs"), present("$servedBy._id")]}
+
+
+def opened_pipeline(
+    time_range: TimeRange, departments: Collection[DepartmentKey] | None, *, timeout: int
+) -> Pipeline:
+    """One ``$group`` per department with conditional accumulators for every metric."""
+    return [
+        {"$match": opened_match(time_range, departments)},
+        {
+            "$group": {
+                "_id": "$departmentId",
+                "rooms": {"$sum": 1},
+                "answered": count_if(ANSWERED),
+                "service_rooms": count_if(_SERVED),
+                "service_ms": sum_if(
+                    _SERVED, {"$subtract": ["$responseBy.lastMessageTs", "$servedBy.ts"]}
+                ),
+                "waiting_seconds": sum_if(ANSWERED, "$metrics.response.ft"),
+                "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
+            }
+        },
+    ]
+
+
+def opened_row(document: Document) -> OpenedRow:
+    return OpenedRow(
+        rooms=as_int(document["rooms"]),
+        answered=as_int(document["answered"]),
+        service_rooms=as_int(document["service_rooms"]),
+        service_seconds=as_float(document["service_ms"]) / 1000,
+        waiting_seconds=as_float(document["waiting_seconds"]),
+        abandoned=as_int(document["abandoned"]),
+    )
+
+
+async def opened_by_department(
+    store: Store,
+    time_range: TimeRange,
+    departments: Collection[DepartmentKey] | None,
+    *,
+    timeout: int,
+) -> dict[DepartmentKey, OpenedRow]:
+    """Rows of the departments (all when ``None``) that have rooms opened in the range."""
+    if time_range.empty or (departments is not None and not departments):
+        return {}
+    documents = await store.aggregate(
+        ROOMS, opened_pipeline(time_range, departments, timeout=timeout)
+    )
+    return {document["_id"]: opened_row(document) for document in documents}

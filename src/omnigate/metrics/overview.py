@@ -1,0 +1,152 @@
+"""The Conversations and Productivity overview: one aggregation grouped by local day and hour."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from omnigate.db.names import ROOMS
+from omnigate.db.store import Document, Pipeline, Store
+from omnigate.metrics.filters import as_float, as_int, count_if, opened_match, present, sum_if
+from omnigate.metrics.ranges import TimeRange
+from omnigate.metrics.timezones import ReportingTimezone
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_OPEN = {"$and": [{"$eq": ["$open", True]}, {"$ne": ["$onHold", True]}]}
+_ON_HOLD = {"$eq": ["$onHold", True]}
+_PRODUCTIVE = {"$and": [present("$metrics.response"), present("$metrics.reaction")]}
+
+
+@dataclass(frozen=True, slots=True)
+class BusiestDay:
+    date: str  # YYYY-MM-DD in the reporting timezone
+    weekday: str  # English name
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class BusiestHour:
+    hour: int  # 0-23 in the reporting timezone
+    label: str  # "7AM- 8AM"
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewData:
+    """The overview of the rooms opened in a range (SPEC §2), durations in seconds."""
+
+    start: datetime
+    end: datetime
+    timezone: str
+    total: int
+    open: int
+    on_hold: int
+    messages: int
+    per_day: float
+    busiest_day: BusiestDay | None
+    busiest_hour: BusiestHour | None
+    average_response_time: float
+    average_first_response_time: float
+    average_reaction_time: float
+
+
+def hour_label(hour: int) -> str:
+    """Rocket.Chat's 12-hour label of the hour starting at ``hour``: 7 → ``"7AM- 8AM"``."""
+    if not 0 <= hour <= 23:
+        raise ValueError(f"hour must be within 0-23, got {hour}")
+    return f"{_twelve_hour(hour)}- {_twelve_hour(hour + 1)}"
+
+
+def _twelve_hour(hour: int) -> str:
+    return f"{hour % 12 or 12}{'AM' if hour % 24 < 12 else 'PM'}"
+
+
+def calendar_days(time_range: TimeRange, timezone: ReportingTimezone) -> int:
+    """Calendar days from the start's day to the end's day, both included, in the timezone."""
+    first = time_range.start.astimezone(timezone.tzinfo).date()
+    last = time_range.end.astimezone(timezone.tzinfo).date()
+    return (last - first).days + 1
+
+
+def overview_pipeline(
+    time_range: TimeRange, department: str | None, timezone: ReportingTimezone
+) -> Pipeline:
+    """One row per (local day, local hour) that has rooms, with every sum the overview needs."""
+    departments = None if department is None else [department]
+    return [
+        {"$match": opened_match(time_range, departments)},
+        {
+            "$group": {
+                "_id": {
+                    "day": {
+                        "$dateToString": {
+                            "format": "%Y-%m-%d",
+                            "date": "$ts",
+                            "timezone": timezone.name,
+                        }
+                    },
+                    "hour": {"$hour": {"date": "$ts", "timezone": timezone.name}},
+                },
+                "rooms": {"$sum": 1},
+                "open": count_if(_OPEN),
+                "on_hold": count_if(_ON_HOLD),
+                "messages": {"$sum": "$msgs"},
+                "productive": count_if(_PRODUCTIVE),
+                "response_avg": sum_if(_PRODUCTIVE, "$metrics.response.avg"),
+                "response_ft": sum_if(_PRODUCTIVE, "$metrics.response.ft"),
+                "reaction_ft": sum_if(_PRODUCTIVE, "$metrics.reaction.ft"),
+            }
+        },
+    ]
+
+
+async def overview(
+    store: Store, time_range: TimeRange, department: str | None, timezone: ReportingTimezone
+) -> OverviewData:
+    """The overview of the rooms opened in the range, of one department or all (``None``)."""
+    rows = (
+        []
+        if time_range.empty
+        else await store.aggregate(ROOMS, overview_pipeline(time_range, department, timezone))
+    )
+    return fold_overview(rows, time_range, timezone)
+
+
+def fold_overview(
+    rows: list[Document], time_range: TimeRange, timezone: ReportingTimezone
+) -> OverviewData:
+    """Totals, busiest day and hour, and averages from the (day, hour) rows."""
+    total = sum(as_int(row["rooms"]) for row in rows)
+    productive = sum(as_int(row["productive"]) for row in rows)
+    by_day: defaultdict[str, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        by_day[row["_id"]["day"]][as_int(row["_id"]["hour"])] = as_int(row["messages"])
+    busiest_day = busiest_hour = None
+    if total:
+        day, hours = min(by_day.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+        hour, messages = min(hours.items(), key=lambda item: (-item[1], item[0]))
+        weekday = WEEKDAYS[date.fromisoformat(day).weekday()]
+        busiest_day = BusiestDay(day, weekday, sum(hours.values()))
+        busiest_hour = BusiestHour(hour, hour_label(hour), messages)
+    return OverviewData(
+        start=time_range.start,
+        end=time_range.end,
+        timezone=timezone.name,
+        total=total,
+        open=sum(as_int(row["open"]) for row in rows),
+        on_hold=sum(as_int(row["on_hold"]) for row in rows),
+        messages=sum(as_int(row["messages"]) for row in rows),
+        # no rooms also covers an empty range, whose day count would be meaningless
+        per_day=total / calendar_days(time_range, timezone) if total else 0.0,
+        busiest_day=busiest_day,
+        busiest_hour=busiest_hour,
+        average_response_time=_mean(rows, "response_avg", productive),
+        average_first_response_time=_mean(rows, "response_ft", productive),
+        average_reaction_time=_mean(rows, "reaction_ft", productive),
+    )
+
+
+def _mean(rows: list[Document], field: str, count: int) -> float:
+    return sum(as_float(row[field]) for row in rows) / count if count else 0.0

@@ -1,0 +1,103 @@
+"""Livechat departments: a realistic catalogue and their ``rocketchat_livechat_department`` docs."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from omnigate.seed.clock import DAY, at
+from omnigate.seed.users import User
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSpec:
+    """One department of the catalogue.
+
+    ``share`` is its part of new chats (0: it never gets any); ``stopped_days_ago`` is
+    when it was disabled or archived (no new chats since); ``archived=None`` leaves the
+    field out, as in departments created before Rocket.Chat had archiving.
+    """
+
+    name: str
+    description: str
+    share: float
+    agents: int
+    enabled: bool = True
+    archived: bool | None = False
+    stopped_days_ago: int | None = None
+
+
+CATALOGUE = (
+    DepartmentSpec("Sales", "Quotes, pricing and new customers", 0.22, 5, archived=None),
+    DepartmentSpec("Customer Support", "Orders, accounts and general questions", 0.25, 6),
+    DepartmentSpec("Billing", "Invoices, payments and refunds of charges", 0.12, 3),
+    DepartmentSpec("Technical Support", "Installation, errors and integrations", 0.14, 4),
+    DepartmentSpec("Onboarding", "Help for customers in their first 30 days", 0.06, 2),
+    DepartmentSpec("Returns & Refunds", "Returns, exchanges and refunds", 0.06, 2),
+    DepartmentSpec("Enterprise Accounts", "Dedicated team for enterprise contracts", 0.04, 2),
+    DepartmentSpec("Atención al Cliente", "Soporte en español", 0.05, 2),
+    DepartmentSpec("Careers", "Questions about open positions", 0.01, 1, archived=None),
+    DepartmentSpec("Shipping", "Deliveries, tracking", 0.03, 2, enabled=False, stopped_days_ago=20),
+    DepartmentSpec("Legacy Helpdesk", "Replaced by Customer Support", 0.02, 1, False, True, 60),
+    DepartmentSpec("Partnerships", "Resellers and technology partners (new)", 0.0, 1),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A seeded department: who works in it and until when it takes new chats."""
+
+    id: str
+    spec: DepartmentSpec
+    agents: tuple[User, ...]
+    receives_until_ms: int | None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def receives_at(self, ms: int) -> bool:
+        """Whether a chat started at ``ms`` may land in (or be transferred to) it."""
+        if self.spec.share <= 0:
+            return False
+        return self.receives_until_ms is None or ms < self.receives_until_ms
+
+    def ref(self) -> Document:
+        """The ``{_id, name}`` Rocket.Chat stores as a transfer's ``nextDepartment``."""
+        return {"_id": self.id, "name": self.spec.name}
+
+
+def department_document(department: Department, updated_ms: int) -> Document:
+    """The department as Rocket.Chat 7.x stores it."""
+    spec = department.spec
+    ascii_name = unicodedata.normalize("NFKD", spec.name).encode("ascii", "ignore").decode()
+    slug = ascii_name.lower().replace(" & ", "-").replace(" ", "-")
+    document: Document = {
+        "_id": department.id,
+        "enabled": spec.enabled,
+        "name": spec.name,
+        "description": spec.description,
+        "showOnRegistration": spec.enabled,
+        "showOnOfflineForm": spec.enabled,
+        "requestTagBeforeClosingChat": False,
+        "email": f"{slug}@example.com",
+        "chatClosingTags": [],
+        "offlineMessageChannelName": "",
+        "numAgents": len(department.agents),
+        "_updatedAt": at(updated_ms),
+        "type": "d",
+        "departmentsAllowedToForward": [],
+        "fallbackForwardDepartment": "",
+        "maxNumberSimultaneousChat": 0,
+    }
+    if spec.archived is not None:
+        document["archived"] = spec.archived
+    return document
+
+
+def stop_ms(spec: DepartmentSpec, now_ms: int) -> int | None:
+    """When the department stopped taking chats, if it did."""
+    return None if spec.stopped_days_ago is None else now_ms - spec.stopped_days_ago * DAY

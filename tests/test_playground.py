@@ -1,0 +1,73 @@
+"""The examples of ``playground/``: well-formed, valid against the schema, and answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from graphql import OperationDefinitionNode, build_schema, parse, validate
+
+from omnigate.playground import Example, examples_dir, load_examples
+from omnigate.schema import schema
+
+EXAMPLES = load_examples()
+GraphQLClient = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def test_every_file_is_an_example_in_file_name_order() -> None:
+    files = sorted(path.name for path in examples_dir().iterdir())
+    graphql = [name.removesuffix(".graphql") for name in files if name.endswith(".graphql")]
+    assert [example.name for example in EXAMPLES] == graphql
+    assert len(graphql) >= 5
+    for name in files:
+        assert name.endswith(".graphql") or name.removesuffix(".variables.json") in graphql, name
+
+
+def test_range_placeholders_become_whole_utc_days() -> None:
+    examples = {example.name: example for example in load_examples(today=date(2026, 3, 10))}
+    variables = examples["02-this-week-vs-last-week"].variables
+    assert variables["thisWeek"] == {
+        "start": "2026-03-04T00:00:00.000Z",
+        "end": "2026-03-10T23:59:59.999Z",
+    }
+    assert variables["lastWeek"] == {
+        "start": "2026-02-25T00:00:00.000Z",
+        "end": "2026-03-03T23:59:59.999Z",
+    }
+    assert examples["01-department-dashboard"].variables["range"]["start"] == (
+        "2026-02-09T00:00:00.000Z"
+    )
+    assert examples["03-top-abandonment"].variables["after"] is None
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+def test_example_is_one_valid_titled_operation(example: Example) -> None:
+    assert example.title and not example.title.startswith("#")
+    document = parse(example.query)
+    operations = [
+        node for node in document.definitions if isinstance(node, OperationDefinitionNode)
+    ]
+    assert len(operations) == 1 and operations[0].name is not None
+    assert validate(build_schema(schema.as_str()), document) == []
+    declared = {node.variable.name.value for node in operations[0].variable_definitions}
+    assert set(example.variables) <= declared
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+def test_example_runs_on_seeded_data(example: Example, graphql_client: GraphQLClient) -> None:
+    body = graphql_client(example.query, example.variables)
+    assert "errors" not in body, body["errors"]
+    _assert_filled(body["data"], "data")
+
+
+def _assert_filled(value: Any, path: str) -> None:
+    """No null object and no empty list anywhere: the example shows real numbers."""
+    assert value is not None and value != [], f"{path} is empty"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _assert_filled(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _assert_filled(item, f"{path}[{index}]")
