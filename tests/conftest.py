@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.database import Database
-
 from starlette.testclient import TestClient
 
 from omnigate.config import Settings

@@ -99,7 +99,7 @@ class EmbeddedServer:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=_die_with_parent,
         )
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
         self._drain.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from omnigate.config import Settings
@@ -10,7 +11,9 @@ from omnigate.http.app import create_app
 
 
 def test_healthz_and_readyz(mongo_port: int) -> None:
-    settings = Settings(mongo_url=f"mongodb://127.0.0.1:{mongo_port}/rocketchat?directConnection=true")
+    settings = Settings(
+        mongo_url=f"mongodb://127.0.0.1:{mongo_port}/rocketchat?directConnection=true"
+    )
     with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
@@ -21,7 +24,9 @@ def test_readyz_flips_to_503_when_the_database_stops() -> None:
     server = EmbeddedServer()
     url = server.start()
     settings = Settings(
-        mongo_url=url.replace("directConnection=true", "directConnection=true&serverSelectionTimeoutMS=500"),
+        mongo_url=url.replace(
+            "directConnection=true", "directConnection=true&serverSelectionTimeoutMS=500"
+        ),
         max_time_ms=1000,
     )
     try:
@@ -34,3 +39,8 @@ def test_readyz_flips_to_503_when_the_database_stops() -> None:
             assert client.get("/healthz").status_code == 200
     finally:
         server.stop()
+
+
+def test_an_invalid_server_timezone_stops_the_start() -> None:
+    with pytest.raises(ValueError, match="OMNIGATE_TIMEZONE: Unknown timezone 'Mars/Olympus'"):
+        create_app(Settings(server_timezone="Mars/Olympus"))

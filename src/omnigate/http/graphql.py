@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
@@ -15,8 +15,11 @@ from strawberry.asgi import GraphQL
 from omnigate.auth import authenticate_request
 from omnigate.context import Context
 from omnigate.errors import OmnigateError
+from omnigate.http import graphiql
 from omnigate.http.errors import graphql_error_response, request_id
+from omnigate.http.graphiql import render_graphiql
 from omnigate.http.state import app_state
+from omnigate.playground import load_examples
 
 _PRINCIPAL = "omnigate_principal"
 
@@ -38,7 +41,7 @@ class GraphQLView(GraphQL[Context, None]):
 
 
 def _is_ide_page(request: Request) -> bool:
-    """The GraphiQL page (a browser's GET without a query) needs no credentials."""
+    """A browser's GET without a query: the GraphiQL page, which needs no credentials."""
     return (
         request.method == "GET"
         and "query" not in request.query_params
@@ -47,23 +50,30 @@ def _is_ide_page(request: Request) -> bool:
 
 
 class GraphQLEndpoint:
-    """The ASGI endpoint: 401/403/503 as HTTP statuses before any GraphQL work (SPEC §5)."""
+    """The ASGI endpoint: our offline GraphiQL page for browsers; otherwise 401/403/503 as
+    HTTP statuses before any GraphQL work (SPEC §5), then Strawberry's view."""
 
     def __init__(self, schema: Schema) -> None:
         self.view = GraphQLView(schema)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if not _is_ide_page(request):
-            try:
-                principal = await authenticate_request(request, app_state(request).authenticator)
-            except OmnigateError as exc:
-                response: Response = graphql_error_response(exc)
-                await response(scope, receive, send)
-                return
-            scope.setdefault("state", {})[_PRINCIPAL] = principal
+        response: Response
+        if _is_ide_page(request):
+            page = render_graphiql(app_state(request).settings, load_examples())
+            response = HTMLResponse(page)
+            await response(scope, receive, send)
+            return
+        try:
+            principal = await authenticate_request(request, app_state(request).authenticator)
+        except OmnigateError as exc:
+            response = graphql_error_response(exc)
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})[_PRINCIPAL] = principal
         await self.view(scope, receive, send)
 
 
-def graphql_routes(schema: Schema) -> list[Route]:
-    return [Route("/graphql", GraphQLEndpoint(schema), methods=["GET", "POST"])]
+def graphql_routes(schema: Schema) -> list[BaseRoute]:
+    """``/graphql`` and the GraphiQL assets it loads."""
+    return [Route("/graphql", GraphQLEndpoint(schema), methods=["GET", "POST"]), *graphiql.routes]

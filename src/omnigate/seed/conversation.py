@@ -8,6 +8,8 @@ Rocket.Chat derives its analytics from the messages as they arrive.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -86,11 +88,23 @@ class Planner:
     def __init__(self, rng: random.Random, cast: Cast) -> None:
         self._rng = rng
         self._cast = cast
+        # The departments taking chats only change when one stops: one list per era.
+        self._stops = sorted({d.receives_until_ms for d in cast.departments} - {None})
+        self._eras: dict[int, tuple[list[Department], list[float]]] = {}
+
+    def _receiving(self, ms: int) -> tuple[list[Department], list[float]]:
+        """The departments taking chats at ``ms`` and their cumulative shares."""
+        era = bisect.bisect_right(self._stops, ms)
+        if era not in self._eras:
+            receiving = [d for d in self._cast.departments if d.receives_at(ms)]
+            shares = list(itertools.accumulate(d.spec.share for d in receiving))
+            self._eras[era] = (receiving, shares)
+        return self._eras[era]
 
     def department_at(self, ms: int) -> Department:
         """A department taking chats at ``ms``, by its share of the traffic."""
-        receiving = [d for d in self._cast.departments if d.receives_at(ms)]
-        return self._rng.choices(receiving, weights=[d.spec.share for d in receiving])[0]
+        receiving, shares = self._receiving(ms)
+        return self._rng.choices(receiving, cum_weights=shares)[0]
 
     def agent_in(self, department: Department | None, excluding: User | None = None) -> User:
         """An agent of ``department`` (any agent without one), other than ``excluding``."""
@@ -191,7 +205,7 @@ class Planner:
 
     def transfer_target(self, department: Department, ms: int) -> Department:
         """Another department taking chats at ``ms``."""
-        targets = [d for d in self._cast.departments if d != department and d.receives_at(ms)]
+        targets = [d for d in self._receiving(ms)[0] if d != department]
         return self._rng.choice(targets)
 
 

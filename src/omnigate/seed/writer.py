@@ -14,7 +14,7 @@ from pymongo.database import Database
 
 from omnigate.db import database_name, names
 from omnigate.seed.cast import build_cast
-from omnigate.seed.clock import at, default_now, to_ms
+from omnigate.seed.clock import as_datetime, default_now, to_ms
 from omnigate.seed.indexes import create_indexes
 from omnigate.seed.stream import documents
 
@@ -60,7 +60,7 @@ def seed(
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
     started = time.perf_counter()
-    now = default_now() if now is None else at(to_ms(now))
+    now = default_now() if now is None else as_datetime(to_ms(now))
     now_ms = to_ms(now)
     database = database_name(url)
     with MongoClient(url, tz_aware=True) as client:
