@@ -8,12 +8,28 @@ from typing import Any
 
 import pytest
 from graphql import OperationDefinitionNode, build_schema, parse, validate
+from pymongo.database import Database
 
+from omnigate.db import names
 from omnigate.playground import Example, examples_dir, load_examples
 from omnigate.schema import schema
+from omnigate.seed import seed
+from tests.conftest import SEED_NOW, mongo_url
 
-EXAMPLES = load_examples()
+EXAMPLES = load_examples(today=SEED_NOW.date())  # the seeded test data ends at SEED_NOW
+DEMO_SEED = 1  # `omnigate demo`'s default --seed
 GraphQLClient = Callable[[str, dict[str, Any]], dict[str, Any]]
+BUSIEST_DEPARTMENT = """
+query Busiest($range: DateRange!) {
+  departments(first: 1, orderBy: {field: CHATS, direction: DESC, range: $range}) {
+    edges { node { departmentId } }
+  }
+}
+"""
+
+
+def _name(example: Example) -> str:
+    return example.name
 
 
 def test_every_file_is_an_example_in_file_name_order() -> None:
@@ -42,7 +58,7 @@ def test_range_placeholders_become_whole_utc_days() -> None:
     assert examples["03-top-abandonment"].variables["after"] is None
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=_name)
 def test_example_is_one_valid_titled_operation(example: Example) -> None:
     assert example.title and not example.title.startswith("#")
     document = parse(example.query)
@@ -55,9 +71,27 @@ def test_example_is_one_valid_titled_operation(example: Example) -> None:
     assert set(example.variables) <= declared
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+def test_department_ids_name_departments_of_the_demo_data(
+    fresh_db: Database, mongo_port: int
+) -> None:
+    seed(mongo_url(mongo_port, fresh_db.name), rooms=0, seed=DEMO_SEED)
+    for example in EXAMPLES:
+        if "departmentId" in example.variables:
+            department = fresh_db[names.DEPARTMENTS].find_one(
+                {"_id": example.variables["departmentId"]}
+            )
+            assert department and department["enabled"], example.name
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=_name)
 def test_example_runs_on_seeded_data(example: Example, graphql_client: GraphQLClient) -> None:
-    body = graphql_client(example.query, example.variables)
+    variables = example.variables
+    if "departmentId" in variables:
+        # The file names a department of the demo's data; the test data has another seed.
+        busiest = graphql_client(BUSIEST_DEPARTMENT, {"range": variables["range"]})
+        department = busiest["data"]["departments"]["edges"][0]["node"]
+        variables = {**variables, "departmentId": department["departmentId"]}
+    body = graphql_client(example.query, variables)
     assert "errors" not in body, body["errors"]
     _assert_filled(body["data"], "data")
 

@@ -41,10 +41,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 class EmbeddedServer:
-    """A SecantusDB process on 127.0.0.1 and an ephemeral port.
+    """A SecantusDB process on 127.0.0.1 and an ephemeral port (or ``port``).
 
     ``storage_path`` keeps the data between runs; without it a temporary directory is
     used and removed on ``stop``. Use it as a context manager or call ``start``/``stop``.
+    ``enable_test_commands`` turns on mongod's test-only commands (``configureFailPoint``),
+    for tests that simulate a slow or hanging database; never for a demo.
     """
 
     def __init__(
@@ -53,8 +55,12 @@ class EmbeddedServer:
         *,
         database: str = "rocketchat",
         start_timeout: float = 30.0,
+        port: int = 0,
+        enable_test_commands: bool = False,
     ) -> None:
         self._storage_path = storage_path
+        self._port = port
+        self._test_commands = enable_test_commands
         self._database = database
         self._start_timeout = start_timeout
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -89,8 +95,9 @@ class EmbeddedServer:
             path.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "secantus",
-            "--host", "127.0.0.1", "--port", "0",
+            "--host", "127.0.0.1", "--port", str(self._port),
             "--storage-path", str(path), "--standalone",
+            *(["--enable-test-commands"] if self._test_commands else []),
         ]  # fmt: skip
         self._process = subprocess.Popen(
             command,

@@ -20,7 +20,7 @@ from omnigate.http.graphiql import ASSETS_DIR, render_graphiql, routes
 from omnigate.playground import Example, load_examples
 
 DEMO_HEADERS = (("X-User-Id", "demo-manager-id"), ("X-Auth-Token", "demo-secret-token"))
-CONTENT_TYPES = {".js": ("text/javascript", "application/javascript"), ".css": ("text/css",)}
+CONTENT_TYPES = {"js": ("text/javascript", "application/javascript"), "css": ("text/css",)}
 
 
 class _Page(HTMLParser):
@@ -81,13 +81,12 @@ def test_every_referenced_asset_is_served_with_its_type_and_long_caching() -> No
     with _client(Settings(), load_examples()) as client:
         page = client.get("/graphql").text
         assets = [url for url in _parse(page).urls if not url.startswith("data:")]
-        assert {url.rsplit(".", 1)[-1] for url in assets} == {"js", "css"}
+        assert {url.rsplit(".", 1)[-1] for url in assets} == set(CONTENT_TYPES)
         for url in assets:
             response = client.get(url)
             assert response.status_code == 200, url
-            assert response.headers["content-type"].startswith(
-                CONTENT_TYPES["." + url.rsplit(".", 1)[-1]]
-            ), url
+            content_types = CONTENT_TYPES[url.rsplit(".", 1)[-1]]
+            assert response.headers["content-type"].startswith(content_types), url
             assert "immutable" in response.headers["cache-control"]
             assert (
                 response.content

@@ -5,15 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bson.errors import InvalidStringData
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 
-from omnigate.errors import LimitExceeded, ServiceUnavailable
+from omnigate.errors import BadUserInput, LimitExceeded, ServiceUnavailable
 
 Document = dict[str, Any]
 Pipeline = list[dict[str, Any]]
 
 _UNAVAILABLE = (ConnectionFailure, ExecutionTimeout)
+# Text BSON cannot carry (a lone surrogate such as "\ud800", which JSON variables can hold).
+_UNENCODABLE = (UnicodeEncodeError, InvalidStringData)
+_UNENCODABLE_MESSAGE = (
+    "The request contains text that is not valid Unicode (a lone surrogate such as "
+    "\\ud800): send well-formed UTF-8 text."
+)
 
 
 @dataclass(slots=True)
@@ -55,6 +62,8 @@ class Store:
             return await cursor.to_list()
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
+        except _UNENCODABLE as exc:
+            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
 
     async def find(
         self,
@@ -73,6 +82,8 @@ class Store:
             return await cursor.to_list()
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
+        except _UNENCODABLE as exc:
+            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
 
     async def find_one(
         self, collection: str, query: Document, *, projection: Document | None = None

@@ -19,7 +19,6 @@ strawberry's, which loads everything from unpkg.com); ``routes`` serves the asse
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 from collections.abc import Sequence
@@ -123,19 +122,12 @@ def render_graphiql(settings: Settings, examples: Sequence[Example]) -> str:
     }
     return _PAGE.substitute(
         stylesheets="\n".join(
-            f'    <link rel="stylesheet" href="{html.escape(_asset_url(path))}">'
-            for path in _STYLESHEETS
+            f'    <link rel="stylesheet" href="{ASSETS_PATH}/{path}">' for path in _STYLESHEETS
         ),
-        scripts="\n".join(
-            f'    <script src="{html.escape(_asset_url(path))}"></script>' for path in _SCRIPTS
-        ),
+        scripts="\n".join(f'    <script src="{ASSETS_PATH}/{path}"></script>' for path in _SCRIPTS),
         graphql_path=GRAPHQL_PATH,
         config=_script_safe_json(config),
     )
-
-
-def _asset_url(path: str) -> str:
-    return f"{ASSETS_PATH}/{path}"
 
 
 def _script_safe_json(value: object) -> str:
@@ -149,7 +141,7 @@ def _script_safe_json(value: object) -> str:
 
 
 class _VersionedStaticFiles(StaticFiles):
-    """Static files whose URLs change with their content, so browsers may cache them for good."""
+    """Static files cached for good: the asset directories carry their packages' versions."""
 
     def file_response(
         self,

@@ -73,10 +73,6 @@ TRANSFER_COMMENTS = (
 )
 
 
-def _between(rng: random.Random, low: int, high: int) -> int:
-    return rng.randint(low, high)
-
-
 def _lognormal(rng: random.Random, median: int, sigma: float, low: int, high: int) -> int:
     """A long-tailed duration around ``median`` ms, clipped to ``[low, high]``."""
     return min(high, max(low, round(rng.lognormvariate(math.log(median), sigma))))
@@ -119,12 +115,12 @@ class Planner:
     ) -> list[Event]:
         """The events of a chat started at ``ts`` (``transfers`` needs a department)."""
         rng = self._rng
-        events = [Event(Kind.VISITOR, _between(rng, 40, 900))]
+        events = [Event(Kind.VISITOR, rng.randint(40, 900))]
         if outcome in UNANSWERED:
             for _ in range(rng.choice((0, 0, 1, 2))):
-                events.append(Event(Kind.VISITOR, _between(rng, 20 * SECOND, 3 * MINUTE)))
+                events.append(Event(Kind.VISITOR, rng.randint(20 * SECOND, 3 * MINUTE)))
             if outcome is Outcome.CLOSED_UNANSWERED:
-                events.append(Event(Kind.CLOSE, _between(rng, MINUTE, 15 * MINUTE)))
+                events.append(Event(Kind.CLOSE, rng.randint(MINUTE, 15 * MINUTE)))
             return events
 
         agent = self.agent_in(department)
@@ -139,13 +135,13 @@ class Planner:
                 assert department is not None
                 transfer, agent, department = self._transfer(agent, department, ts)
                 events += [
-                    Event(Kind.TRANSFER, _between(rng, 20 * SECOND, 4 * MINUTE), transfer=transfer),
-                    Event(Kind.ASSIGN, _between(rng, SECOND, 30 * SECOND), agent),
-                    Event(Kind.AGENT, _between(rng, 5 * SECOND, 2 * MINUTE), agent),
+                    Event(Kind.TRANSFER, rng.randint(20 * SECOND, 4 * MINUTE), transfer=transfer),
+                    Event(Kind.ASSIGN, rng.randint(SECOND, 30 * SECOND), agent),
+                    Event(Kind.AGENT, rng.randint(5 * SECOND, 2 * MINUTE), agent),
                 ]
-            events.append(Event(Kind.VISITOR, _between(rng, 10 * SECOND, 4 * MINUTE)))
+            events.append(Event(Kind.VISITOR, rng.randint(10 * SECOND, 4 * MINUTE)))
             if rng.random() < 0.3:
-                events.append(Event(Kind.VISITOR, _between(rng, 3 * SECOND, 40 * SECOND)))
+                events.append(Event(Kind.VISITOR, rng.randint(3 * SECOND, 40 * SECOND)))
             events.append(
                 Event(Kind.AGENT, _lognormal(rng, 30 * SECOND, 0.9, 3 * SECOND, 15 * MINUTE), agent)
             )
@@ -158,18 +154,18 @@ class Planner:
             return []
         if outcome is Outcome.OPEN:
             if rng.random() < 0.5:  # the visitor has written again, the agent has yet to answer
-                return [Event(Kind.VISITOR, _between(rng, 5 * SECOND, 3 * MINUTE))]
+                return [Event(Kind.VISITOR, rng.randint(5 * SECOND, 3 * MINUTE))]
             return []
         if outcome is Outcome.ABANDONED:
             closer = BOT if rng.random() < 0.7 else agent
-            return [Event(Kind.CLOSE, _between(rng, HOUR, 5 * HOUR), closer)]
+            return [Event(Kind.CLOSE, rng.randint(HOUR, 5 * HOUR), closer)]
         if rng.random() < 0.5:  # the visitor has the last word, then someone closes
             closer = None if rng.random() < 0.6 else agent
             return [
-                Event(Kind.VISITOR, _between(rng, 5 * SECOND, 3 * MINUTE)),
-                Event(Kind.CLOSE, _between(rng, 2 * SECOND, 10 * MINUTE), closer),
+                Event(Kind.VISITOR, rng.randint(5 * SECOND, 3 * MINUTE)),
+                Event(Kind.CLOSE, rng.randint(2 * SECOND, 10 * MINUTE), closer),
             ]
-        return [Event(Kind.CLOSE, _between(rng, 10 * SECOND, 20 * MINUTE), agent)]
+        return [Event(Kind.CLOSE, rng.randint(10 * SECOND, 20 * MINUTE), agent)]
 
     def _transfer(
         self, agent: User, department: Department, ms: int
@@ -179,7 +175,7 @@ class Planner:
         by, by_type = (agent, "agent") if rng.random() < 0.8 else (self._cast.manager, "user")
         comment = rng.choice(TRANSFER_COMMENTS) if rng.random() < 0.4 else None
         if len(department.agents) < 2 or rng.random() < 0.7:
-            target = self.transfer_target(department, ms)
+            target = self._transfer_target(department, ms)
             new_agent = self.agent_in(target, excluding=agent)
             return (
                 Transfer("department", by, by_type, department, target, None, comment),
@@ -203,7 +199,7 @@ class Planner:
             transfers.append(transfer)
         return transfers
 
-    def transfer_target(self, department: Department, ms: int) -> Department:
+    def _transfer_target(self, department: Department, ms: int) -> Department:
         """Another department taking chats at ``ms``."""
         targets = [d for d in self._receiving(ms)[0] if d != department]
         return self._rng.choice(targets)
@@ -212,11 +208,11 @@ class Planner:
 def lay_out(events: list[Event], ts: int, now_ms: int) -> list[tuple[int, Event]]:
     """Each event with its instant, compressed if needed so that the last one is before ``now``."""
     total = sum(event.delay for event in events)
-    room = now_ms - 1 - ts
-    scale = total > room
+    available = now_ms - 1 - ts
+    compress = total > available
     timed = []
     ms = ts
     for event in events:
-        ms += event.delay * room // total if scale else event.delay
+        ms += event.delay * available // total if compress else event.delay
         timed.append((ms, event))
     return timed

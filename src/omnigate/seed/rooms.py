@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from omnigate.seed.clock import DAY, SECOND, at, js_number, seconds
@@ -27,6 +28,48 @@ PRIORITY_NOT_SPECIFIED = 100  # LivechatPriorityWeight.NOT_SPECIFIED
 DEFAULT_ESTIMATED_WAITING_TIME = 9_999_999  # DEFAULT_SLA_CONFIG.ESTIMATED_WAITING_TIME_QUEUE
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What Rocket.Chat records about a room as its events arrive (times in epoch ms)."""
+
+    ts: int
+    department: Department | None
+    msgs: int = 0
+    last_message: int = 0
+    lq: int = 0  # the visitor's last message (metrics.v.lq)
+    lr: int | None = None  # the agent's last message (metrics.servedBy.lr)
+    agent_spoke_last: bool = False
+    served: tuple[User, int] | None = None
+    first: tuple[User, int] | None = None  # the first answer
+    response_ft: int = 0
+    response_tt: int = 0
+    response_total: int = 0
+    reaction_ft: int = 0
+    reaction_tt: int = 0
+    closed: tuple[int, User | None] | None = None  # when, and by whom (None: the visitor)
+
+    def visitor_message(self, ms: int) -> None:
+        self.msgs += 1
+        self.last_message = self.lq = ms
+        self.agent_spoke_last = False
+
+    def agent_message(self, ms: int, agent: User) -> None:
+        """Rocket.Chat's saveAnalyticsData: the first answer, then answers to new questions."""
+        assert self.served is not None
+        if self.first is None:
+            self.first = (agent, ms)
+            self.response_ft = self.response_tt = ms - self.lq
+            self.reaction_ft = self.reaction_tt = ms - self.served[1]
+            self.response_total = 1
+        elif self.lr is not None and self.lq > self.lr:
+            self.response_tt += ms - self.lq
+            self.reaction_tt += ms - self.lq
+            self.response_total += 1
+        self.msgs += 1
+        self.last_message = self.lr = ms
+        self.agent_spoke_last = True
+
+
 def livechat_room(
     rng: random.Random,
     ts: int,
@@ -39,124 +82,119 @@ def livechat_room(
     """The room of a conversation started at ``ts``, and the messages written for it."""
     rid = random_id(rng)
     messages: list[Document] = []
-    msgs = 0
-    last_message = lq = ts  # lq: the visitor's last message (metrics.v.lq)
-    lr: int | None = None  # the agent's last message (metrics.servedBy.lr)
-    agent_spoke_last = False
-    served: tuple[User, int] | None = None
-    first: tuple[User, int] | None = None
-    response_ft = response_tt = reaction_ft = reaction_tt = response_total = 0
-    closed: tuple[int, User | None] | None = None
+    tally = _Tally(ts, department, last_message=ts, lq=ts)
     for ms, event in timeline:
         if event.kind is Kind.VISITOR:
-            if msgs == 0:
+            if tally.msgs == 0:
                 messages.append(visitor_message(rng, rid, ms, visitor))
-            msgs += 1
-            last_message = lq = ms
-            agent_spoke_last = False
+            tally.visitor_message(ms)
         elif event.kind is Kind.AGENT:
-            assert event.user is not None and served is not None
-            if first is None:
+            assert event.user is not None
+            if tally.first is None:
                 messages.append(agent_message(rng, rid, ms, event.user, visitor))
-                first = (event.user, ms)
-                response_ft = response_tt = ms - lq
-                reaction_ft = reaction_tt = ms - served[1]
-                response_total = 1
-            elif lr is not None and lq > lr:
-                response_tt += ms - lq
-                reaction_tt += ms - lq
-                response_total += 1
-            msgs += 1
-            last_message = lr = ms
-            agent_spoke_last = True
+            tally.agent_message(ms, event.user)
         elif event.kind is Kind.ASSIGN:
             assert event.user is not None
-            served = (event.user, ms)
+            tally.served = (event.user, ms)
         elif event.kind is Kind.TRANSFER:
             assert event.transfer is not None
             messages.append(transfer_message(rng, rid, ms, event.transfer))
             if event.transfer.next is not None:
-                department = event.transfer.next
+                tally.department = event.transfer.next
         else:
-            closed = (ms, event.user)
-
-    room: Document = {
-        "_id": rid,
-        "msgs": msgs,
-        "usersCount": 2 if served else 1,
-        "lm": at(last_message),
-        "fname": visitor.display_name,
-        "t": "l",
-        "ts": at(ts),
-    }
-    if department is not None:
-        room["departmentId"] = department.id
-    room["v"] = {
-        "_id": visitor.id,
-        "username": visitor.username,
-        "token": visitor.token,
-        "status": "offline" if closed else rng.choice(("online", "away")),
-        "lastMessageTs": at(lq),
-    }
-    room["cl"] = False
-    if closed is None:
-        room["open"] = True
-    if first is None:
-        room["waitingResponse"] = True
-    room.update(
-        source={"type": "widget"},
-        queuedAt=at(ts),
-        priorityWeight=PRIORITY_NOT_SPECIFIED,
-        estimatedWaitingTimeQueue=DEFAULT_ESTIMATED_WAITING_TIME,
-        contactId=visitor.contact_id,
-        _updatedAt=at(closed[0] if closed else timeline[-1][0]),
-    )
-    if served is not None:
-        room["servedBy"] = {**served[0].ref(), "ts": at(served[1])}
-    if first is not None:
-        assert lr is not None
-        room["responseBy"] = {
-            **first[0].ref(),
-            "firstResponseTs": at(first[1]),
-            "lastMessageTs": at(lr),
-        }
-    metrics: Document = {}
-    if first is not None or closed is not None:
-        metrics["v"] = {"lq": at(lq)}
-    if first is not None:
-        assert lr is not None
-        metrics["servedBy"] = {"lr": at(lr)}
-        metrics["response"] = {
-            "avg": js_number(response_tt / SECOND / response_total),
-            "fd": at(first[1]),
-            "ft": seconds(response_ft),
-            "total": response_total,
-            "tt": seconds(response_tt),
-        }
-        metrics["reaction"] = {
-            "fd": at(first[1]),
-            "ft": seconds(reaction_ft),
-            "tt": seconds(reaction_tt),
-        }
-    if closed is not None:
-        closed_ms, closer = closed
-        metrics["chatDuration"] = seconds(closed_ms - ts)
-        if served is not None and closed_ms > served[1]:
-            metrics["serviceTimeDuration"] = seconds(closed_ms - served[1])
-        if closer is not None and agent_spoke_last and lr is not None:
-            metrics["visitorInactivity"] = (closed_ms - lr) // SECOND
-    if metrics:
+            tally.closed = (ms, event.user)
+    room = _room(rng, rid, visitor, tally, updated=timeline[-1][0])
+    if metrics := _metrics(tally):
         room["metrics"] = metrics
     if on_hold:
         room["onHold"] = True
-    if closed is not None:
-        closed_ms, closer = closed
+    if tally.closed is not None:
+        closed_ms, closer = tally.closed
         room["closedAt"] = at(closed_ms)
         room["closedBy"] = (
             closer.ref() if closer else {"_id": visitor.id, "username": visitor.username}
         )
         room["closer"] = "user" if closer else "visitor"
     return room, messages
+
+
+def _room(rng: random.Random, rid: str, visitor: Visitor, tally: _Tally, updated: int) -> Document:
+    """The fields createLivechatRoom writes, as the room's events left them."""
+    room: Document = {
+        "_id": rid,
+        "msgs": tally.msgs,
+        "usersCount": 2 if tally.served else 1,
+        "lm": at(tally.last_message),
+        "fname": visitor.display_name,
+        "t": "l",
+        "ts": at(tally.ts),
+    }
+    if tally.department is not None:
+        room["departmentId"] = tally.department.id
+    room["v"] = {
+        "_id": visitor.id,
+        "username": visitor.username,
+        "token": visitor.token,
+        "status": "offline" if tally.closed else rng.choice(("online", "away")),
+        "lastMessageTs": at(tally.lq),
+    }
+    room["cl"] = False
+    if tally.closed is None:
+        room["open"] = True
+    if tally.first is None:
+        room["waitingResponse"] = True
+    room.update(
+        source={"type": "widget"},
+        queuedAt=at(tally.ts),
+        priorityWeight=PRIORITY_NOT_SPECIFIED,
+        estimatedWaitingTimeQueue=DEFAULT_ESTIMATED_WAITING_TIME,
+        contactId=visitor.contact_id,
+        _updatedAt=at(updated),
+    )
+    if tally.served is not None:
+        agent, assigned = tally.served
+        room["servedBy"] = {**agent.ref(), "ts": at(assigned)}
+    if tally.first is not None:
+        assert tally.lr is not None
+        agent, answered = tally.first
+        room["responseBy"] = {
+            **agent.ref(),
+            "firstResponseTs": at(answered),
+            "lastMessageTs": at(tally.lr),
+        }
+    return room
+
+
+def _metrics(tally: _Tally) -> Document:
+    """``metrics`` as saveAnalyticsData, closeRoom and processRoomAbandonment leave it."""
+    metrics: Document = {}
+    if tally.first is None and tally.closed is None:
+        return metrics  # a visitor still waiting in the queue
+    metrics["v"] = {"lq": at(tally.lq)}
+    if tally.first is not None:
+        assert tally.lr is not None
+        answered = at(tally.first[1])
+        metrics["servedBy"] = {"lr": at(tally.lr)}
+        metrics["response"] = {
+            "avg": js_number(tally.response_tt / SECOND / tally.response_total),
+            "fd": answered,
+            "ft": seconds(tally.response_ft),
+            "total": tally.response_total,
+            "tt": seconds(tally.response_tt),
+        }
+        metrics["reaction"] = {
+            "fd": answered,
+            "ft": seconds(tally.reaction_ft),
+            "tt": seconds(tally.reaction_tt),
+        }
+    if tally.closed is not None:
+        closed_ms, closer = tally.closed
+        metrics["chatDuration"] = seconds(closed_ms - tally.ts)
+        if tally.served is not None and closed_ms > tally.served[1]:
+            metrics["serviceTimeDuration"] = seconds(closed_ms - tally.served[1])
+        if closer is not None and tally.agent_spoke_last and tally.lr is not None:
+            metrics["visitorInactivity"] = (closed_ms - tally.lr) // SECOND
+    return metrics
 
 
 TOPICS = (

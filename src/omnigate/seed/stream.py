@@ -14,7 +14,7 @@ from typing import Any
 
 from omnigate.db import names
 from omnigate.seed.cast import Cast
-from omnigate.seed.clock import SECOND
+from omnigate.seed.clock import MINUTE, SECOND
 from omnigate.seed.conversation import UNANSWERED, Outcome, Planner, lay_out
 from omnigate.seed.decks import Deck
 from omnigate.seed.ids import random_id
@@ -72,7 +72,7 @@ def documents(
         if other_room.draw():
             yield names.ROOMS, other_rooms.next(ts)
         if dangling.draw():
-            rid = random_id(rng)
-            for step, transfer in enumerate(planner.orphan_transfers(ts), start=1):
-                ms = min(now_ms - 1, ts + step * rng.randint(30 * SECOND, 600 * SECOND))
+            rid, ms = random_id(rng), ts
+            for transfer in planner.orphan_transfers(ts):
+                ms = min(now_ms - 1, ms + rng.randint(30 * SECOND, 10 * MINUTE))
                 yield names.MESSAGES, transfer_message(rng, rid, ms, transfer)

@@ -74,8 +74,10 @@ def seed(
         cast = build_cast(rng, now_ms)
         for collection, reference in cast.documents.items():
             db[collection].insert_many(reference)
-        create_indexes(db)
         written = _write(db, documents(rng, cast, now_ms, rooms), batch_size, progress)
+        # Building the indexes once the data is in is twice as fast on SecantusDB as
+        # maintaining them during the inserts.
+        create_indexes(db)
     return SeedReport(
         database=database,
         rooms=written[names.ROOMS],

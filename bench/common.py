@@ -1,0 +1,389 @@
+"""Shared pieces of the benchmark scripts (see docs/benchmarks.md).
+
+A *dataset* is a SecantusDB child process seeded with ``omnigate.seed`` (fixed seed and
+clock, so every run reads the same documents) and widened to ``DEPARTMENTS`` departments:
+the seed writes 12, the dashboard of SPEC §3 asks for a page of 100, so 88 more department
+documents are inserted and the rooms that have a department are spread over all 100 (each
+room keeps its other fields). The gateway is then measured on the dashboard query
+(100 departments × 8 metrics for one 30-day range, plus the overview of that range).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import zlib
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from pymongo import MongoClient, UpdateMany
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
+
+from omnigate.config import Settings
+from omnigate.db.names import DEPARTMENTS as DEPARTMENTS_COLLECTION
+from omnigate.db.names import ROOMS
+from omnigate.embedded import EmbeddedServer
+from omnigate.seed import DatabaseNotEmpty, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+SEED = 1
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the seeded data covers the 90 days before
+RANGE_START = NOW - timedelta(days=30)
+RANGE = {"start": RANGE_START.isoformat(), "end": NOW.isoformat()}
+DEPARTMENTS = 100
+CREDENTIALS = "bench-credentials.json"
+
+DASHBOARD_QUERY = """
+query Dashboard($range: DateRange!) {
+  departments(first: 100) {
+    totalCount
+    edges {
+      node {
+        departmentId
+        name
+        enabled
+        chats(range: $range)
+        answeredChats: chats(range: $range, answered: true)
+        transferredChats(range: $range)
+        abandonedChats(range: $range)
+        abandonedChatsPercentage(range: $range)
+        averageServiceTime(range: $range)
+        averageChatDuration(range: $range)
+        averageWaitingTime(range: $range)
+        totalServiceTime(range: $range) { chats seconds }
+      }
+    }
+  }
+  overview(range: $range) {
+    start end timezone
+    conversations {
+      total open onHold messages perDay
+      busiestDay { date weekday messages }
+      busiestHour { hour label messages }
+    }
+    productivity { averageResponseTime averageFirstResponseTime averageReactionTime }
+  }
+}
+"""
+DASHBOARD_VARIABLES = {"range": RANGE}
+DASHBOARD_BODY = {"query": DASHBOARD_QUERY, "variables": DASHBOARD_VARIABLES}
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A running, seeded database and the manager login to query it with."""
+
+    url: str
+    rooms: int
+    headers: dict[str, str]
+    seed_seconds: float  # 0.0 when reused from --data-dir
+    spread_seconds: float
+    server_pid: int | None
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(mongo_url=self.url)
+
+
+def bench_department_id(index: int) -> str:
+    return f"benchDept{index:03d}"
+
+
+def widen_departments(url: str, total: int = DEPARTMENTS) -> float:
+    """Insert departments up to ``total`` and spread the rooms that have a department over
+    all of them (by a hash of the room ``_id``: reproducible). Returns the seconds taken."""
+    started = time.perf_counter()
+    with MongoClient(url, tz_aware=True) as client:
+        db = client.get_default_database("rocketchat")
+        existing = sorted(d["_id"] for d in db[DEPARTMENTS_COLLECTION].find({}, {"_id": 1}))
+        extra = [
+            {
+                "_id": bench_department_id(i),
+                "name": f"Bench department {i:03d}",
+                "enabled": True,
+                "archived": False,
+                "description": "added by bench/common.py",
+                "type": "d",
+                "numAgents": 0,
+                "_updatedAt": NOW,
+            }
+            for i in range(len(existing) + 1, total + 1)
+        ]
+        if extra:
+            db[DEPARTMENTS_COLLECTION].insert_many(extra)
+        targets = existing + [d["_id"] for d in extra]
+        buckets: dict[str, list[str]] = {target: [] for target in targets}
+        query = {"t": "l", "departmentId": {"$exists": True}}
+        for room in db[ROOMS].find(query, {"_id": 1}):
+            target = targets[zlib.crc32(room["_id"].encode()) % len(targets)]
+            buckets[target].append(room["_id"])
+        updates = [
+            UpdateMany({"_id": {"$in": ids[i : i + 5000]}}, {"$set": {"departmentId": target}})
+            for target, ids in buckets.items()
+            for i in range(0, len(ids), 5000)
+        ]
+        if updates:
+            db[ROOMS].bulk_write(updates, ordered=False)
+    return time.perf_counter() - started
+
+
+@contextmanager
+def dataset(
+    rooms: int, *, data_dir: Path | None = None, departments: int = DEPARTMENTS, quiet: bool = False
+) -> Iterator[Dataset]:
+    """A SecantusDB process holding ``rooms`` seeded rooms over ``departments`` departments.
+
+    With ``data_dir`` the database is kept there (one sub-directory per room count) and
+    reused by later runs, which then skip seeding.
+    """
+    storage = None if data_dir is None else data_dir / f"rooms-{rooms}"
+    server = EmbeddedServer(storage)
+    url = server.start()
+    try:
+        saved = storage / CREDENTIALS if storage is not None else None
+        if saved is not None and saved.exists():
+            credentials = json.loads(saved.read_text())
+            headers, seed_seconds, spread_seconds = credentials["headers"], 0.0, 0.0
+            log(quiet, f"reusing {rooms} rooms from {storage}")
+        else:
+            log(quiet, f"seeding {rooms} rooms ...")
+            try:
+                report = seed(url, rooms=rooms, seed=SEED, now=NOW)
+            except DatabaseNotEmpty:
+                raise SystemExit(f"{storage} holds data but no {CREDENTIALS}: remove it") from None
+            headers = {"X-User-Id": report.manager_id, "X-Auth-Token": report.manager_token}
+            seed_seconds = report.seconds
+            spread_seconds = widen_departments(url, departments)
+            log(quiet, f"seeded in {seed_seconds:.1f} s, {departments} departments in "
+                f"{spread_seconds:.1f} s")  # fmt: skip
+            if saved is not None:
+                saved.write_text(json.dumps({"headers": headers}))
+        yield Dataset(url, rooms, headers, seed_seconds, spread_seconds, server.pid)
+    finally:
+        server.stop()
+
+
+def log(quiet: bool, message: str) -> None:
+    if not quiet:
+        print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------- MongoDB traffic
+
+
+@dataclass
+class CommandCounter(CommandListener):
+    """Counts the commands a client sends and the documents the server sends back
+    (``cursor.firstBatch``/``nextBatch`` of aggregate, find and getMore; 1 for ``count``)."""
+
+    commands: Counter[str] = field(default_factory=Counter)
+    rows: Counter[str] = field(default_factory=Counter)
+    aggregations: list[tuple[str, int]] = field(default_factory=list)  # (collection, rows)
+    _names: dict[int, str] = field(default_factory=dict)
+
+    def reset(self) -> None:
+        self.commands.clear()
+        self.rows.clear()
+        self.aggregations.clear()
+        self._names.clear()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.commands[event.command_name] += 1
+        if event.command_name == "aggregate":
+            self._names[event.request_id] = str(event.command["aggregate"])
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        reply = event.reply
+        cursor = reply.get("cursor")
+        if cursor is not None:
+            batch = cursor.get("firstBatch", cursor.get("nextBatch", []))
+            count = len(batch)
+        elif event.command_name == "count":
+            count = 1
+        else:
+            count = 0
+        self.rows[event.command_name] += count
+        collection = self._names.pop(event.request_id, None)
+        if collection is not None:
+            self.aggregations.append((collection, count))
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        self._names.pop(event.request_id, None)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+# ------------------------------------------------------------------- gateway clients
+
+
+@asynccontextmanager
+async def asgi_client(
+    settings: Settings, *, event_listeners: Sequence[CommandListener] = ()
+) -> AsyncIterator[httpx2.AsyncClient]:
+    """The whole ASGI app in this process (lifespan included), behind an httpx2 client."""
+    from omnigate.http.app import create_app
+
+    app = create_app(settings, event_listeners=event_listeners)
+    async with app.router.lifespan_context(app):
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
+            yield client
+
+
+async def post_graphql(
+    client: httpx2.AsyncClient, headers: dict[str, str], body: dict[str, Any] = DASHBOARD_BODY
+) -> dict[str, Any]:
+    response = await client.post("/graphql", json=body, headers=headers)
+    response.raise_for_status()
+    result = response.json()
+    if result.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {result['errors']}")
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(url: str, *, workers: int = 1, timeout: float = 30.0) -> Iterator[tuple[str, int]]:
+    """``omnigate serve`` as a child process on 127.0.0.1; yields (base URL, its pid)."""
+    port = free_port()
+    env = {**os.environ, "MONGO_URL": url}
+    process = subprocess.Popen(
+        [str(VENV_BIN / "omnigate"), "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx2.get(f"{base}/readyz", timeout=1.0).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"omnigate serve did not start (exit {process.poll()})")
+            time.sleep(0.1)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    """VmRSS / VmHWM (kB) of a process, from /proc/PID/status."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+# ------------------------------------------------------------------------- statistics
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0-100)."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    n: int
+    median: float
+    p95: float
+    minimum: float
+
+    @classmethod
+    def of(cls, samples: Sequence[float]) -> Summary:
+        return cls(len(samples), statistics.median(samples), percentile(samples, 95), min(samples))
+
+    def ms(self) -> str:
+        return (
+            f"median {self.median * 1e3:8.2f} ms   p95 {self.p95 * 1e3:8.2f} ms   "
+            f"min {self.minimum * 1e3:8.2f} ms   (n={self.n})"
+        )
+
+
+async def interleaved(
+    variants: dict[str, Callable[[], Awaitable[Any]]], rounds: int
+) -> dict[str, list[float]]:
+    """Wall time of each variant, run in turn ``rounds`` times (order rotated every round)."""
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for round_ in range(rounds):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            await variants[name]()
+            samples[name].append(time.perf_counter() - started)
+    return samples
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {sys.version.split()[0]}, "
+        f"load average {load[0]:.2f} at start"
+    )
+
+
+def arguments(description: str, rooms: int) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rooms", type=int, default=rooms, help=f"rooms to seed (default {rooms})")
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep the seeded database here and reuse it next time"
+    )
+    return parser
+
+
+def run(main: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(main())

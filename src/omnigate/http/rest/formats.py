@@ -1,0 +1,28 @@
+"""Rocket.Chat's (JavaScript's) number formatting in the overview's string values."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def to_fixed(value: float, digits: int = 2) -> str:
+    """``value.toFixed(digits)`` of JavaScript: the exact binary value rounded half away
+    from zero, so 0.125 gives ``"0.13"`` (Python's ``f"{0.125:.2f}"`` gives ``"0.12"``)."""
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def js_round(value: float) -> int:
+    """JavaScript's ``Math.round``: the nearest integer, halves towards +∞ (exact, unlike
+    ``floor(value + 0.5)``, which turns 0.49999999999999994 into 1)."""
+    whole = math.floor(value)
+    return whole + 1 if value - whole >= 0.5 else whole
+
+
+def hhmmss(seconds: float) -> str:
+    """Rocket.Chat's ``"HH:MM:SS"``: hours and minutes floored, the remaining seconds rounded
+    afterwards (so 59.5 s gives ``"00:00:60"``), each part at least two digits."""
+    hours = math.floor(seconds / 3600)
+    minutes = math.floor((seconds - hours * 3600) / 60)
+    rest = js_round(seconds - hours * 3600 - minutes * 60)
+    return f"{hours:02d}:{minutes:02d}:{rest:02d}"
