@@ -158,3 +158,25 @@ async def test_overview_is_one_aggregation_with_one_row_per_day_and_hour(
     assert result.data["overview"]["conversations"]["total"] == 300
     assert recorder.aggregations == ["rocketchat_room"]
     assert recorder.rows[0] <= 31 * 24
+
+
+async def test_department_overviews_of_a_page_are_one_aggregation(
+    fresh_db: Database, execute: Execute, recorded: tuple[Store, Recorder]
+) -> None:
+    _insert(fresh_db, departments=20, rooms_each=3)
+    store, recorder = recorded
+    result = await execute(
+        """query($r: DateRange!) { departments(first: 20) { edges { node { departmentId
+          overview(range: $r, timezone: "+02:00") { timezone conversations { total } } } } }
+          overview(range: $r, timezone: "+02:00") { conversations { total } } }""",
+        {"r": RANGE},
+        store=store,
+    )
+    assert result.errors is None
+    nodes = [edge["node"] for edge in result.data["departments"]["edges"]]
+    assert [n["overview"]["conversations"]["total"] for n in nodes] == [3] * 20
+    assert {n["overview"]["timezone"] for n in nodes} == {"+02:00"}
+    assert result.data["overview"]["conversations"]["total"] == 60
+    # one aggregation for the twenty departments (grouped by department, day, hour), one
+    # for the workspace
+    assert recorder.aggregations == ["rocketchat_room", "rocketchat_room"]

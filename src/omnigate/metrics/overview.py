@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -71,24 +72,21 @@ def calendar_days(time_range: TimeRange, timezone: ReportingTimezone) -> int:
 
 
 def overview_pipeline(
-    time_range: TimeRange, department: str | None, timezone: ReportingTimezone
+    time_range: TimeRange, departments: Collection[str] | None, timezone: ReportingTimezone
 ) -> Pipeline:
-    """One row per (local day, local hour) that has rooms, with every sum the overview needs."""
-    departments = None if department is None else [department]
+    """One row per (local day, local hour) that has rooms, with every sum the overview
+    needs; with ``departments``, one row per (department, day, hour) of those departments."""
+    group_id: Document = {
+        "day": {"$dateToString": {"format": "%Y-%m-%d", "date": "$ts", "timezone": timezone.name}},
+        "hour": {"$hour": {"date": "$ts", "timezone": timezone.name}},
+    }
+    if departments is not None:
+        group_id["department"] = "$departmentId"
     return [
         {"$match": opened_match(time_range, departments)},
         {
             "$group": {
-                "_id": {
-                    "day": {
-                        "$dateToString": {
-                            "format": "%Y-%m-%d",
-                            "date": "$ts",
-                            "timezone": timezone.name,
-                        }
-                    },
-                    "hour": {"$hour": {"date": "$ts", "timezone": timezone.name}},
-                },
+                "_id": group_id,
                 "rooms": {"$sum": 1},
                 "open": count_if(_OPEN),
                 "on_hold": count_if(_ON_HOLD),
@@ -106,12 +104,30 @@ async def overview(
     store: Store, time_range: TimeRange, department: str | None, timezone: ReportingTimezone
 ) -> OverviewData:
     """The overview of the rooms opened in the range, of one department or all (``None``)."""
+    if department is not None:
+        return (await department_overviews(store, time_range, [department], timezone))[department]
     rows = (
         []
         if time_range.empty
-        else await store.aggregate(ROOMS, overview_pipeline(time_range, department, timezone))
+        else await store.aggregate(ROOMS, overview_pipeline(time_range, None, timezone))
     )
     return fold_overview(rows, time_range, timezone)
+
+
+async def department_overviews(
+    store: Store, time_range: TimeRange, departments: Collection[str], timezone: ReportingTimezone
+) -> dict[str, OverviewData]:
+    """The overview of each of ``departments``, from ONE aggregation for all of them."""
+    wanted = set(departments)
+    rows = (
+        []
+        if time_range.empty or not wanted
+        else await store.aggregate(ROOMS, overview_pipeline(time_range, wanted, timezone))
+    )
+    by_department: defaultdict[str, list[Document]] = defaultdict(list)
+    for row in rows:
+        by_department[row["_id"]["department"]].append(row)
+    return {d: fold_overview(by_department[d], time_range, timezone) for d in wanted}
 
 
 def fold_overview(

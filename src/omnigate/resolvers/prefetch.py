@@ -104,8 +104,6 @@ async def prefetch(
         await asyncio.gather(*pending)
 
 
-def _range(value: Any) -> DateRange:
-    """Arguments arrive as the schema's input object; a plain dict is converted."""
-    if isinstance(value, DateRange):
-        return value
+def _range(value: dict[str, Any]) -> DateRange:
+    """The coerced ``DateRange`` argument (a dict of datetimes) as the schema's input."""
     return DateRange(start=value["start"], end=value["end"])
