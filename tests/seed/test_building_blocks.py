@@ -1,16 +1,16 @@
-"""The seed's building blocks, without a database: ids, decks, seasonality, layout."""
+"""The seed's building blocks, without a database: ids, decks, seasonality, timelines."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from itertools import pairwise
 
-from omnigate.seed.clock import DAY, HOUR, seconds, to_ms
+from omnigate.seed.clock import DAY, HOUR, MINUTE, SECOND, seconds, to_ms
 from omnigate.seed.conversation import Event, Kind, lay_out
 from omnigate.seed.decks import Deck
 from omnigate.seed.ids import random_id
 from omnigate.seed.seasonality import creation_times, hourly_counts
+from omnigate.seed.users import User
 from tests.seed.conftest import NOW
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
@@ -46,17 +46,30 @@ def test_creation_times_ascend_within_the_period() -> None:
     assert now_ms - 90 * DAY <= times[0] and times[-1] < now_ms
 
 
-def test_a_conversation_that_would_end_after_now_is_compressed() -> None:
-    events = [Event(Kind.VISITOR, 500), Event(Kind.AGENT, 2 * HOUR), Event(Kind.CLOSE, 3 * HOUR)]
-    ts = to_ms(NOW) - HOUR
-    timed = lay_out(events, ts, to_ms(NOW))
-    instants = [ts] + [ms for ms, _ in timed]
-    assert all(earlier <= later for earlier, later in pairwise(instants))
-    assert instants[-1] < to_ms(NOW)
-    assert [event for _, event in timed] == events
-    start = ts - DAY  # with time to spare, the delays are kept as drawn
-    untouched = [ms for ms, _ in lay_out(events, start, to_ms(NOW))]
-    assert untouched == [start + 500, start + 500 + 2 * HOUR, start + 500 + 5 * HOUR]
+def test_only_what_happened_before_now_is_laid_out() -> None:
+    agent = User("agent", "agent", "Agent")
+    events = [
+        Event(Kind.VISITOR, 500),
+        Event(Kind.ASSIGN, 30 * SECOND, agent),
+        Event(Kind.AGENT, 20 * SECOND, agent),
+        Event(Kind.CLOSE, HOUR, agent),
+    ]
+    now_ms = to_ms(NOW)
+    start = now_ms - DAY
+    assert [ms for ms, _ in lay_out(events, start, now_ms)] == [
+        start + 500,
+        start + 500 + 30 * SECOND,
+        start + 500 + 50 * SECOND,
+        start + 500 + 50 * SECOND + HOUR,
+    ]
+    running = lay_out(events, now_ms - 10 * MINUTE, now_ms)
+    assert [event.kind for _, event in running] == [Kind.VISITOR, Kind.ASSIGN, Kind.AGENT]
+    # taken by an agent who has not answered yet: still queued
+    queued = lay_out(events, now_ms - 40 * SECOND, now_ms)
+    assert [event.kind for _, event in queued] == [Kind.VISITOR]
+    # a chat started a moment ago has its first message, before now
+    [(first, _)] = lay_out(events, now_ms - 1, now_ms)
+    assert first == now_ms - 1
 
 
 def test_durations_are_stored_as_node_stores_numbers() -> None:

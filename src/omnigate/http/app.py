@@ -16,6 +16,7 @@ from omnigate.errors import BadUserInput
 from omnigate.http import health
 from omnigate.http.graphql import graphql_routes
 from omnigate.http.limits import BodySizeLimit
+from omnigate.http.rest import routes as rest_routes
 from omnigate.http.state import AppState
 from omnigate.metrics.timezones import parse_timezone
 from omnigate.schema import create_schema
@@ -52,7 +53,7 @@ def create_app(
             await client.close()
 
     return Starlette(
-        routes=[*health.routes, *graphql_routes(schema)],
+        routes=[*health.routes, *graphql_routes(schema), *rest_routes],
         middleware=[Middleware(BodySizeLimit, max_body_bytes=settings.limits.max_body_bytes)],
         lifespan=lifespan,
     )

@@ -93,23 +93,21 @@ def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
 
 
 class TokenLimit(MaxTokensLimiter):
-    """``MaxTokensLimiter`` whose refusal (a syntax error of the parser) names
-    ``OMNIGATE_MAX_TOKENS``."""
+    """``MaxTokensLimiter`` whose refusal (a syntax error of the parser, which reaches the
+    operation hook as an exception when ``ParserCache`` parses) names ``OMNIGATE_MAX_TOKENS``."""
 
     def on_operation(self) -> Iterator[None]:
-        yield from super().on_operation()
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        parser_message = f"Document contains more than {self.max_token_count} tokens."
-        message = (
-            f"The query has more than {self.max_token_count} tokens, the limit "
-            "(OMNIGATE_MAX_TOKENS): send a shorter document (use variables and fragments)."
-        )
-        result.errors = [
-            _limit_error(error, message) if parser_message in error.message else error
-            for error in result.errors
-        ]
+        self.execution_context.parse_options["max_tokens"] = self.max_token_count
+        try:
+            yield
+        except GraphQLError as error:
+            if f"Document contains more than {self.max_token_count} tokens." not in error.message:
+                raise
+            raise _limit_error(
+                error,
+                f"The query has more than {self.max_token_count} tokens, the limit "
+                "(OMNIGATE_MAX_TOKENS): send a shorter document (use variables and fragments).",
+            ) from None
 
 
 # DateTime values must survive a shift by any reporting timezone (offsets up to ±23:59)

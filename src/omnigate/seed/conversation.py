@@ -1,9 +1,10 @@
 """How a livechat conversation unfolds: a planned sequence of timed events.
 
 A plan is drawn first (who does what, and how long after the previous event), then
-laid out from the room's creation time; a plan that would run past ``now`` is
-compressed to fit. Documents are derived from the laid-out events only, the way
-Rocket.Chat derives its analytics from the messages as they arrive.
+laid out from the room's creation time; the events a plan puts after ``now`` have not
+happened yet (so recent chats are still open). Documents are derived from the
+laid-out events only, the way Rocket.Chat derives its analytics from the messages as
+they arrive.
 """
 
 from __future__ import annotations
@@ -206,13 +207,21 @@ class Planner:
 
 
 def lay_out(events: list[Event], ts: int, now_ms: int) -> list[tuple[int, Event]]:
-    """Each event with its instant, compressed if needed so that the last one is before ``now``."""
-    total = sum(event.delay for event in events)
-    available = now_ms - 1 - ts
-    compress = total > available
+    """The events that happened before ``now``, each with its instant.
+
+    The visitor's first message is always kept (a room starts with it). An assignment or
+    transfer whose agent has not spoken yet is left out: the chat is kept as it stood
+    before it (still queued, or still with the previous agent).
+    """
     timed = []
     ms = ts
     for event in events:
-        ms += event.delay * available // total if compress else event.delay
+        ms += event.delay
+        if ms >= now_ms:
+            if timed:
+                break
+            ms = now_ms - 1
         timed.append((ms, event))
+    while timed[-1][1].kind in (Kind.ASSIGN, Kind.TRANSFER):
+        timed.pop()
     return timed

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from omnigate.seed.clock import DAY, at
-from omnigate.seed.users import User
+from omnigate.seed.users import User, ascii_fold
 
 Document = dict[str, Any]
 
@@ -41,7 +40,15 @@ CATALOGUE = (
     DepartmentSpec("Atención al Cliente", "Soporte en español", 0.05, 2),
     DepartmentSpec("Careers", "Questions about open positions", 0.01, 1, archived=None),
     DepartmentSpec("Shipping", "Deliveries, tracking", 0.03, 2, enabled=False, stopped_days_ago=20),
-    DepartmentSpec("Legacy Helpdesk", "Replaced by Customer Support", 0.02, 1, False, True, 60),
+    DepartmentSpec(
+        "Legacy Helpdesk",
+        "Replaced by Customer Support",
+        0.02,
+        1,
+        enabled=False,
+        archived=True,
+        stopped_days_ago=60,
+    ),
     DepartmentSpec("Partnerships", "Resellers and technology partners (new)", 0.0, 1),
 )
 
@@ -54,10 +61,6 @@ class Department:
     spec: DepartmentSpec
     agents: tuple[User, ...]
     receives_until_ms: int | None
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
 
     def receives_at(self, ms: int) -> bool:
         """Whether a chat started at ``ms`` may land in (or be transferred to) it."""
@@ -73,8 +76,7 @@ class Department:
 def department_document(department: Department, updated_ms: int) -> Document:
     """The department as Rocket.Chat 7.x stores it."""
     spec = department.spec
-    ascii_name = unicodedata.normalize("NFKD", spec.name).encode("ascii", "ignore").decode()
-    slug = ascii_name.lower().replace(" & ", "-").replace(" ", "-")
+    slug = ascii_fold(spec.name).lower().replace(" & ", "-").replace(" ", "-")
     document: Document = {
         "_id": department.id,
         "enabled": spec.enabled,

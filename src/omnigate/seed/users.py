@@ -44,10 +44,14 @@ class User:
 BOT = User("rocket.cat", "rocket.cat", "Rocket.Cat")
 
 
+def ascii_fold(text: str) -> str:
+    """``"Inès Müller"`` -> ``"Ines Muller"``."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def username_for(name: str) -> str:
     """``"Inès Müller"`` -> ``"ines.muller"``."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return ascii_name.lower().replace(" ", ".")
+    return ascii_fold(name).lower().replace(" ", ".")
 
 
 def full_names(rng: random.Random, count: int) -> list[str]:

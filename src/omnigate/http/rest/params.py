@@ -36,7 +36,7 @@ T = TypeVar("T")
 
 def require(query: QueryParams, *names: str) -> None:
     """``MissingParam`` for the first of ``names`` absent from ``query`` (an empty value is
-    present: it fails its own check later, as in Rocket.Chat)."""
+    present: its own check rejects it later)."""
     for name in names:
         if name not in query:
             raise MissingParam(name)
