@@ -14,6 +14,10 @@ from omnigate.errors import BadUserInput, LimitExceeded, ServiceUnavailable
 Document = dict[str, Any]
 Pipeline = list[dict[str, Any]]
 
+# Grouped results come back in the reply to ``aggregate`` itself (up to 16 MB) instead of
+# 101 documents and a ``getMore`` round trip for the rest (e.g. the overview's day×hour rows).
+AGGREGATE_BATCH = 100_000
+
 _UNAVAILABLE = (ConnectionFailure, ExecutionTimeout)
 # Text BSON cannot carry (a lone surrogate such as "\ud800", which JSON variables can hold).
 _UNENCODABLE = (UnicodeEncodeError, InvalidStringData)
@@ -58,7 +62,9 @@ class Store:
         """Run ``pipeline`` on ``collection``; database trouble becomes ``ServiceUnavailable``."""
         self.budget.spend()
         try:
-            cursor = await self.db[collection].aggregate(pipeline, maxTimeMS=self.max_time_ms)
+            cursor = await self.db[collection].aggregate(
+                pipeline, maxTimeMS=self.max_time_ms, batchSize=AGGREGATE_BATCH
+            )
             return await cursor.to_list()
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc

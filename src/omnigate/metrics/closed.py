@@ -21,15 +21,20 @@ from omnigate.metrics.rows import ClosedRow, DepartmentKey
 _SERVICE = "$metrics.serviceTimeDuration"
 
 
-def closed_match(time_range: TimeRange, departments: Collection[DepartmentKey] | None) -> Document:
-    """Livechat rooms with ``ts >= start`` and ``closedAt <= end`` (a missing closedAt never
-    matches); shaped for the index ``{t: 1, departmentId: 1, closedAt: 1}``."""
-    match: Document = {"t": LIVECHAT}
+def closed_match(
+    time_range: TimeRange, departments: Collection[DepartmentKey] | None
+) -> list[Document]:
+    """``$match`` stages of the livechat rooms with ``ts >= start`` and ``closedAt <= end`` (a
+    missing closedAt never matches), of ``departments``.
+
+    MongoDB coalesces the two stages into one query (index ``{t: 1, departmentId: 1,
+    closedAt: 1}``); SecantusDB, which plans each stage alone and takes one range per
+    query, walks ``{t: 1, ts: 1}`` for the first stage instead of scanning the collection.
+    """
+    rest: Document = {"closedAt": {"$lte": time_range.end}}
     if departments is not None:
-        match["departmentId"] = department_filter(departments)
-    match["closedAt"] = {"$lte": time_range.end}
-    match["ts"] = {"$gte": time_range.start}
-    return match
+        rest["departmentId"] = department_filter(departments)
+    return [{"$match": {"t": LIVECHAT, "ts": {"$gte": time_range.start}}}, {"$match": rest}]
 
 
 def closed_pipeline(
@@ -37,7 +42,7 @@ def closed_pipeline(
 ) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
-        {"$match": closed_match(time_range, departments)},
+        *closed_match(time_range, departments),
         {
             "$group": {
                 "_id": "$departmentId",

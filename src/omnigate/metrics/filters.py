@@ -24,12 +24,20 @@ def department_filter(departments: Collection[DepartmentKey]) -> Document:
     return {"$in": list(dict.fromkeys(departments))}
 
 
-def opened_match(time_range: TimeRange, departments: Collection[DepartmentKey] | None) -> Document:
-    """Livechat rooms created in the range; indexes {t: 1, ts: 1} and {departmentId: 1, ts: 1}."""
-    match: Document = {"t": LIVECHAT, "ts": in_range(time_range)}
+def opened_match(
+    time_range: TimeRange, departments: Collection[DepartmentKey] | None
+) -> list[Document]:
+    """``$match`` stages of the livechat rooms created in the range (of ``departments``).
+
+    The department filter is a stage of its own. MongoDB coalesces adjacent ``$match``
+    stages into one query (indexes {t: 1, ts: 1} or {departmentId: 1, ts: 1}: the same plan
+    as one stage); SecantusDB plans each stage alone and walks {t: 1, ts: 1} for the first
+    only when it holds no other range or ``$in`` (else it scans the whole collection).
+    """
+    stages: list[Document] = [{"$match": {"t": LIVECHAT, "ts": in_range(time_range)}}]
     if departments is not None:
-        match["departmentId"] = department_filter(departments)
-    return match
+        stages.append({"$match": {"departmentId": department_filter(departments)}})
+    return stages
 
 
 def present(field: str) -> Expression:

@@ -27,7 +27,7 @@ def opened_pipeline(
 ) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
-        {"$match": opened_match(time_range, departments)},
+        *opened_match(time_range, departments),
         {
             "$group": {
                 "_id": "$departmentId",

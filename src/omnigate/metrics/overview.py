@@ -83,7 +83,7 @@ def overview_pipeline(
     if departments is not None:
         group_id["department"] = "$departmentId"
     return [
-        {"$match": opened_match(time_range, departments)},
+        *opened_match(time_range, departments),
         {
             "$group": {
                 "_id": group_id,
