@@ -62,11 +62,11 @@ async def gateway_client(
             yield client
 
 
-def direct_variants(store: Store) -> tuple[
-    Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]
-]:  # fmt: skip
+async def direct_variants(
+    store: Store,
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]:
+    """(the gateway's commands done directly, only its four aggregations)."""
     time_range = TimeRange.of(RANGE_START, NOW)
-    ids: list[str] = []
 
     async def aggregations(ids: list[str], timeout: int, timezone: Any) -> Any:
         return await asyncio.gather(
@@ -85,14 +85,18 @@ def direct_variants(store: Store) -> tuple[
             ),
             catalog.count(store),
         )
-        ids[:] = [record.id for record in page]
+        ids = [record.id for record in page]
         return await aggregations(ids, settings.visitor_inactivity_timeout, timezone)
 
+    settings = await read_settings(store)
+    timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
+    page = await catalog.name_page(
+        store, descending=False, after=None, before=None, from_end=False, limit=101
+    )
+    page_ids = [record.id for record in page]
+
     async def only_aggregations() -> Any:
-        settings = await read_settings(store) if not ids else None
-        timezone = reporting_timezone(None, settings or await read_settings(store),
-                                      server_timezone="UTC", user_utc_offset=0)  # fmt: skip
-        return await aggregations(ids, 3600, timezone)
+        return await aggregations(page_ids, settings.visitor_inactivity_timeout, timezone)
 
     return same_commands, only_aggregations
 
@@ -106,7 +110,7 @@ async def main() -> None:
     with dataset(args.rooms, data_dir=args.data_dir) as data:
         client = create_client(data.url, max_time_ms=600_000)
         store = Store(client[database_name(data.url)], 600_000)
-        same_commands, only_aggregations = direct_variants(store)
+        same_commands, only_aggregations = await direct_variants(store)
         settings = data.settings
         try:
             async with gateway_client(data.url, settings, args.server) as gateway:

@@ -1,4 +1,7 @@
-"""One seeded database shared by the seed tests (seeding is the slow part)."""
+"""One seeded database shared by the seed tests (seeding is the slow part).
+
+Its fixture is ``seed_run``: ``seeded`` belongs to the root conftest.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ BATCH = 150
 
 
 @dataclass(frozen=True, slots=True)
-class Seeded:
+class SeedRun:
     db: Database[dict[str, Any]]
     url: str
     report: SeedReport
@@ -29,11 +32,11 @@ class Seeded:
 
 
 @pytest.fixture(scope="session")
-def seeded(sync_client: MongoClient, mongo_port: int) -> Iterator[Seeded]:
+def seed_run(sync_client: MongoClient, mongo_port: int) -> Iterator[SeedRun]:
     """``ROOMS`` rooms seeded once with ``SEED`` at ``NOW``, progress calls recorded."""
     name = "seed_shared"
     url = mongo_url(mongo_port, name)
     calls: list[int] = []
     report = seed(url, rooms=ROOMS, seed=SEED, now=NOW, batch_size=BATCH, progress=calls.append)
-    yield Seeded(sync_client[name], url, report, calls)
+    yield SeedRun(sync_client[name], url, report, calls)
     sync_client.drop_database(name)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from omnigate.db import names
-from tests.seed.conftest import NOW, Seeded
+from tests.seed.conftest import NOW, SeedRun
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRANSFER = "livechat_transfer_history"
@@ -27,14 +27,14 @@ def seconds_between(start: datetime, end: datetime) -> float:
 
 
 @pytest.fixture(scope="module")
-def rooms(seeded: Seeded) -> list[Room]:
-    return list(seeded.db[names.ROOMS].find({"t": "l"}))
+def rooms(seed_run: SeedRun) -> list[Room]:
+    return list(seed_run.db[names.ROOMS].find({"t": "l"}))
 
 
 @pytest.fixture(scope="module")
-def messages_by_room(seeded: Seeded) -> dict[str, list[Room]]:
+def messages_by_room(seed_run: SeedRun) -> dict[str, list[Room]]:
     by_room: dict[str, list[Room]] = defaultdict(list)
-    for message in seeded.db[names.MESSAGES].find().sort([("ts", 1), ("_id", 1)]):
+    for message in seed_run.db[names.MESSAGES].find().sort([("ts", 1), ("_id", 1)]):
         by_room[message["rid"]].append(message)
     return by_room
 
@@ -116,10 +116,10 @@ def test_abandonment(rooms: list[Room]) -> None:
 
 
 def test_transfers_follow_the_rooms_departments(
-    seeded: Seeded, rooms: list[Room], messages_by_room: dict[str, list[Room]]
+    seed_run: SeedRun, rooms: list[Room], messages_by_room: dict[str, list[Room]]
 ) -> None:
     by_id = {room["_id"]: room for room in rooms}
-    departments = {d["_id"] for d in seeded.db[names.DEPARTMENTS].find()}
+    departments = {d["_id"] for d in seed_run.db[names.DEPARTMENTS].find()}
     for rid, messages in messages_by_room.items():
         transfers = [m["transferData"] for m in messages if m.get("t") == TRANSFER]
         if not transfers or rid not in by_id:
@@ -138,7 +138,7 @@ def test_transfers_follow_the_rooms_departments(
 
 
 def test_every_case_is_present(
-    seeded: Seeded, rooms: list[Room], messages_by_room: dict[str, list[Room]]
+    seed_run: SeedRun, rooms: list[Room], messages_by_room: dict[str, list[Room]]
 ) -> None:
     closed = [room for room in rooms if "closedAt" in room]
     open_ = [room for room in rooms if room.get("open") is True]
@@ -170,15 +170,15 @@ def test_every_case_is_present(
     }
     assert scopes == {"department", "agent"}
 
-    others = Counter(room["t"] for room in seeded.db[names.ROOMS].find({"t": {"$ne": "l"}}))
+    others = Counter(room["t"] for room in seed_run.db[names.ROOMS].find({"t": {"$ne": "l"}}))
     assert set(others) <= {"c", "p", "d"} and others["c"] and others["p"]
     assert sum(others.values()) / len(rooms) == pytest.approx(0.05, abs=0.02)
 
 
 def test_departments_without_rooms_and_stopped_departments(
-    seeded: Seeded, rooms: list[Room]
+    seed_run: SeedRun, rooms: list[Room]
 ) -> None:
-    departments = list(seeded.db[names.DEPARTMENTS].find())
+    departments = list(seed_run.db[names.DEPARTMENTS].find())
     used = Counter(room.get("departmentId") for room in rooms)
     assert any(d["_id"] not in used for d in departments)
     for department in departments:

@@ -13,7 +13,7 @@ from pymongo.database import Database
 from omnigate.db import names
 from omnigate.seed import DatabaseNotEmpty, seed
 from tests.conftest import mongo_url
-from tests.seed.conftest import NOW, ROOMS, SEED, Seeded
+from tests.seed.conftest import NOW, ROOMS, SEED, SeedRun
 
 COLLECTIONS = (
     names.ROOMS,
@@ -38,20 +38,20 @@ def dump(db: Database[Any]) -> dict[str, list[bytes]]:
 
 
 def test_same_seed_and_now_write_identical_documents(
-    seeded: Seeded, fresh_db: Database, mongo_port: int
+    seed_run: SeedRun, fresh_db: Database, mongo_port: int
 ) -> None:
     report = seed(mongo_url(mongo_port, fresh_db.name), rooms=ROOMS, seed=SEED, now=NOW)
-    assert report.manager_token == seeded.report.manager_token
-    assert report.manager_id == seeded.report.manager_id
-    assert dump(fresh_db) == dump(seeded.db)
+    assert report.manager_token == seed_run.report.manager_token
+    assert report.manager_id == seed_run.report.manager_id
+    assert dump(fresh_db) == dump(seed_run.db)
 
 
 def test_another_seed_writes_other_documents(
-    seeded: Seeded, fresh_db: Database, mongo_port: int
+    seed_run: SeedRun, fresh_db: Database, mongo_port: int
 ) -> None:
     report = seed(mongo_url(mongo_port, fresh_db.name), rooms=50, seed=SEED + 1, now=NOW)
-    assert report.manager_token != seeded.report.manager_token
-    mine, theirs = dump(fresh_db), dump(seeded.db)
+    assert report.manager_token != seed_run.report.manager_token
+    mine, theirs = dump(fresh_db), dump(seed_run.db)
     for collection in (names.ROOMS, names.MESSAGES, names.DEPARTMENTS):
         assert not set(mine[collection]) & set(theirs[collection]), collection
     [shared] = set(mine[names.USERS]) & set(theirs[names.USERS])
@@ -61,21 +61,21 @@ def test_another_seed_writes_other_documents(
         assert mine[collection] == theirs[collection]
 
 
-def test_a_database_with_rooms_is_refused_untouched(seeded: Seeded) -> None:
-    before = {c: seeded.db[c].count_documents({}) for c in COLLECTIONS}
+def test_a_database_with_rooms_is_refused_untouched(seed_run: SeedRun) -> None:
+    before = {c: seed_run.db[c].count_documents({}) for c in COLLECTIONS}
     with pytest.raises(DatabaseNotEmpty, match="already holds rooms"):
-        seed(seeded.url, rooms=10, seed=1, now=NOW)
-    assert {c: seeded.db[c].count_documents({}) for c in COLLECTIONS} == before
+        seed(seed_run.url, rooms=10, seed=1, now=NOW)
+    assert {c: seed_run.db[c].count_documents({}) for c in COLLECTIONS} == before
 
 
-def test_progress_and_report(seeded: Seeded) -> None:
-    report = seeded.report
-    assert seeded.progress == sorted(set(seeded.progress))
-    assert len(seeded.progress) >= 3 and seeded.progress[-1] == ROOMS
-    assert report.rooms == ROOMS == seeded.db[names.ROOMS].count_documents({"t": "l"})
-    assert report.messages == seeded.db[names.MESSAGES].count_documents({})
-    assert report.departments == seeded.db[names.DEPARTMENTS].count_documents({})
-    assert report.database == seeded.db.name
+def test_progress_and_report(seed_run: SeedRun) -> None:
+    report = seed_run.report
+    assert seed_run.progress == sorted(set(seed_run.progress))
+    assert len(seed_run.progress) >= 3 and seed_run.progress[-1] == ROOMS
+    assert report.rooms == ROOMS == seed_run.db[names.ROOMS].count_documents({"t": "l"})
+    assert report.messages == seed_run.db[names.MESSAGES].count_documents({})
+    assert report.departments == seed_run.db[names.DEPARTMENTS].count_documents({})
+    assert report.database == seed_run.db.name
     assert report.now == NOW and report.seconds > 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import bson
 
 from omnigate.db import names
-from tests.seed.conftest import Seeded
+from tests.seed.conftest import SeedRun
 
 ALPHABET = set("23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz")
 TOKEN_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -50,16 +50,16 @@ def dates_in(document: Any) -> list[Any]:
     return [document] if isinstance(document, datetime) else []
 
 
-def test_every_date_is_utc_with_millisecond_precision(seeded: Seeded) -> None:
+def test_every_date_is_utc_with_millisecond_precision(seed_run: SeedRun) -> None:
     for collection in COLLECTIONS:
-        dates = [date for doc in seeded.db[collection].find() for date in dates_in(doc)]
+        dates = [date for doc in seed_run.db[collection].find() for date in dates_in(doc)]
         assert dates, collection
         assert all(is_date(date) for date in dates), collection
 
 
-def test_livechat_room_shape(seeded: Seeded) -> None:
-    rooms = list(seeded.db[names.ROOMS].find({"t": "l"}))
-    assert len(rooms) == seeded.report.rooms
+def test_livechat_room_shape(seed_run: SeedRun) -> None:
+    rooms = list(seed_run.db[names.ROOMS].find({"t": "l"}))
+    assert len(rooms) == seed_run.report.rooms
     for room in rooms:
         assert is_id(room["_id"])
         assert isinstance(room["fname"], str) and room["fname"]
@@ -97,12 +97,12 @@ def test_livechat_room_shape(seeded: Seeded) -> None:
             assert all(is_number(reaction[key]) for key in ("ft", "tt"))
 
 
-def test_message_shapes(seeded: Seeded) -> None:
-    messages = list(seeded.db[names.MESSAGES].find())
+def test_message_shapes(seed_run: SeedRun) -> None:
+    messages = list(seed_run.db[names.MESSAGES].find())
     transfers = [m for m in messages if m.get("t") == "livechat_transfer_history"]
     ordinary = [m for m in messages if "t" not in m]
     assert transfers and ordinary and len(transfers) + len(ordinary) == len(messages)
-    assert len(messages) == seeded.report.messages
+    assert len(messages) == seed_run.report.messages
     for message in messages:
         assert is_id(message["_id"]) and is_id(message["rid"])
         assert is_date(message["ts"]) and message["_updatedAt"] == message["ts"]
@@ -128,9 +128,9 @@ def test_message_shapes(seeded: Seeded) -> None:
     assert any("token" in m for m in ordinary) and any("token" not in m for m in ordinary)
 
 
-def test_departments(seeded: Seeded) -> None:
-    departments = list(seeded.db[names.DEPARTMENTS].find())
-    assert len(departments) == seeded.report.departments >= 10
+def test_departments(seed_run: SeedRun) -> None:
+    departments = list(seed_run.db[names.DEPARTMENTS].find())
+    assert len(departments) == seed_run.report.departments >= 10
     assert len({d["name"] for d in departments}) == len(departments)
     for department in departments:
         assert is_id(department["_id"])
@@ -153,9 +153,9 @@ def _hash(token: str) -> str:
     return base64.b64encode(hashlib.sha256(token.encode()).digest()).decode()
 
 
-def test_users_and_the_reported_login(seeded: Seeded) -> None:
-    users = {user["_id"]: user for user in seeded.db[names.USERS].find()}
-    report = seeded.report
+def test_users_and_the_reported_login(seed_run: SeedRun) -> None:
+    users = {user["_id"]: user for user in seed_run.db[names.USERS].find()}
+    report = seed_run.report
     manager = users[report.manager_id]
     assert manager["roles"] == ["user", "livechat-manager"] and manager["active"] is True
     assert is_number(manager["utcOffset"])
@@ -181,22 +181,22 @@ def test_users_and_the_reported_login(seeded: Seeded) -> None:
     assert all(is_id(user_id) for user_id in users if user_id != "rocket.cat")
 
 
-def test_no_plain_token_is_stored(seeded: Seeded) -> None:
-    token = seeded.report.manager_token.encode()
+def test_no_plain_token_is_stored(seed_run: SeedRun) -> None:
+    token = seed_run.report.manager_token.encode()
     for collection in COLLECTIONS:
-        for document in seeded.db[collection].find():
+        for document in seed_run.db[collection].find():
             assert token not in bson.encode(document), collection
 
 
-def test_permissions_and_settings(seeded: Seeded) -> None:
-    permissions = {p["_id"]: p for p in seeded.db[names.PERMISSIONS].find()}
+def test_permissions_and_settings(seed_run: SeedRun) -> None:
+    permissions = {p["_id"]: p for p in seed_run.db[names.PERMISSIONS].find()}
     assert permissions["view-livechat-manager"]["roles"] == [
         "livechat-manager",
         "livechat-monitor",
         "admin",
     ]
     assert len(permissions) >= 3 and all(is_date(p["_updatedAt"]) for p in permissions.values())
-    settings = {s["_id"]: s for s in seeded.db[names.SETTINGS].find()}
+    settings = {s["_id"]: s for s in seed_run.db[names.SETTINGS].find()}
     assert settings["Livechat_visitor_inactivity_timeout"]["value"] == 3600
     assert settings["Default_Timezone_For_Reporting"]["value"] == "server"
     assert settings["Default_Custom_Timezone"]["value"] == ""
@@ -208,10 +208,10 @@ def test_permissions_and_settings(seeded: Seeded) -> None:
         assert is_date(setting["ts"]) and is_date(setting["_updatedAt"])
 
 
-def test_rocket_chat_indexes(seeded: Seeded) -> None:
+def test_rocket_chat_indexes(seed_run: SeedRun) -> None:
     def indexes(collection: str) -> dict[tuple[tuple[str, int], ...], dict[str, Any]]:
         return {
-            tuple(index["key"].items()): index for index in seeded.db[collection].list_indexes()
+            tuple(index["key"].items()): index for index in seed_run.db[collection].list_indexes()
         }
 
     rooms = indexes(names.ROOMS)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from omnigate.auth import authenticate_request
 from omnigate.context import Context
-from omnigate.errors import OmnigateError
+from omnigate.errors import BadUserInput, OmnigateError
 from omnigate.http import graphiql
 from omnigate.http.errors import graphql_error_response, request_id
 from omnigate.http.graphiql import render_graphiql
@@ -38,6 +40,25 @@ class GraphQLView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON that strawberry then reads as an object (a bare string or number in the
+        body made it fail with an AttributeError: a 500)."""
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(
+                400, "Expected a JSON object: the request body, `variables` and `extensions`."
+            )
+        return value
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's refusals of a malformed request (no query, not JSON, unsupported
+        content type...) as JSON with ``extensions.code``, not as plain text."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            body = {"errors": [{"message": exc.reason, "extensions": {"code": BadUserInput.code}}]}
+            return JSONResponse(body, exc.status_code)
 
 
 def _is_ide_page(request: Request) -> bool:
