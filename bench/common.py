@@ -1,11 +1,10 @@
 """Shared pieces of the benchmark scripts (see docs/benchmarks.md).
 
 A *dataset* is a SecantusDB child process seeded with ``omnigate.seed`` (fixed seed and
-clock, so every run reads the same documents) and widened to ``DEPARTMENTS`` departments:
-the seed writes 12, the dashboard of SPEC §3 asks for a page of 100, so 88 more department
-documents are inserted and the rooms that have a department are spread over all 100 (each
-room keeps its other fields). The gateway is then measured on the dashboard query
-(100 departments × 8 metrics for one 30-day range, plus the overview of that range).
+clock, so every run reads the same documents) over ``DEPARTMENTS`` departments: the seed's
+catalogue has 12, the dashboard of SPEC §3 asks for a page of 100, so the seed runs with 88
+more small teams in its catalogue (``wide_catalogue``). The gateway is then measured on the
+dashboard query (100 departments × 8 metrics for one 30-day range, plus the overview).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import time
-import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -30,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from pymongo import MongoClient, UpdateMany
 from pymongo.monitoring import (
     CommandFailedEvent,
     CommandListener,
@@ -39,8 +36,6 @@ from pymongo.monitoring import (
 )
 
 from omnigate.config import Settings
-from omnigate.db.names import DEPARTMENTS as DEPARTMENTS_COLLECTION
-from omnigate.db.names import ROOMS
 from omnigate.embedded import EmbeddedServer
 from omnigate.seed import DatabaseNotEmpty, seed
 
@@ -104,7 +99,6 @@ class Dataset:
     rooms: int
     headers: dict[str, str]
     seed_seconds: float  # 0.0 when reused from --data-dir
-    spread_seconds: float
     server_pid: int | None
 
     @property
@@ -112,46 +106,29 @@ class Dataset:
         return Settings(mongo_url=self.url, max_time_ms=MAX_TIME_MS)
 
 
-def bench_department_id(index: int) -> str:
-    return f"benchDept{index:03d}"
+BENCH_SHARE = 0.02  # of each added department; the 12 of the seed's catalogue sum to 1
 
 
-def widen_departments(url: str, total: int = DEPARTMENTS) -> float:
-    """Insert departments up to ``total`` and spread the rooms that have a department over
-    all of them (by a hash of the room ``_id``: reproducible). Returns the seconds taken."""
-    started = time.perf_counter()
-    with MongoClient(url, tz_aware=True) as client:
-        db = client.get_default_database("rocketchat")
-        existing = sorted(d["_id"] for d in db[DEPARTMENTS_COLLECTION].find({}, {"_id": 1}))
-        extra = [
-            {
-                "_id": bench_department_id(i),
-                "name": f"Bench department {i:03d}",
-                "enabled": True,
-                "archived": False,
-                "description": "added by bench/common.py",
-                "type": "d",
-                "numAgents": 0,
-                "_updatedAt": NOW,
-            }
-            for i in range(len(existing) + 1, total + 1)
-        ]
-        if extra:
-            db[DEPARTMENTS_COLLECTION].insert_many(extra)
-        targets = existing + [d["_id"] for d in extra]
-        buckets: dict[str, list[str]] = {target: [] for target in targets}
-        query = {"t": "l", "departmentId": {"$exists": True}}
-        for room in db[ROOMS].find(query, {"_id": 1}):
-            target = targets[zlib.crc32(room["_id"].encode()) % len(targets)]
-            buckets[target].append(room["_id"])
-        updates = [
-            UpdateMany({"_id": {"$in": ids[i : i + 5000]}}, {"$set": {"departmentId": target}})
-            for target, ids in buckets.items()
-            for i in range(0, len(ids), 5000)
-        ]
-        if updates:
-            db[ROOMS].bulk_write(updates, ordered=False)
-    return time.perf_counter() - started
+@contextmanager
+def wide_catalogue(total: int = DEPARTMENTS) -> Iterator[None]:
+    """Let ``omnigate.seed`` write ``total`` departments: its catalogue of 12 plus small
+    teams that take ``BENCH_SHARE`` of the chats each (a long tail after the big ones).
+
+    Patching the catalogue at seeding time costs nothing, where reassigning the rooms of
+    a seeded database afterwards takes longer than seeding itself on SecantusDB.
+    """
+    from omnigate.seed import cast
+    from omnigate.seed.departments import CATALOGUE, DepartmentSpec
+
+    extra = tuple(
+        DepartmentSpec(f"Team {i:03d}", "added by bench/common.py", BENCH_SHARE, 1)
+        for i in range(len(CATALOGUE) + 1, total + 1)
+    )
+    cast.CATALOGUE = CATALOGUE + extra  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        cast.CATALOGUE = CATALOGUE  # type: ignore[misc]
 
 
 @contextmanager
@@ -170,22 +147,21 @@ def dataset(
         saved = storage / CREDENTIALS if storage is not None else None
         if saved is not None and saved.exists():
             credentials = json.loads(saved.read_text())
-            headers, seed_seconds, spread_seconds = credentials["headers"], 0.0, 0.0
+            headers, seed_seconds = credentials["headers"], 0.0
             log(quiet, f"reusing {rooms} rooms from {storage}")
         else:
-            log(quiet, f"seeding {rooms} rooms ...")
+            log(quiet, f"seeding {rooms} rooms over {departments} departments ...")
             try:
-                report = seed(url, rooms=rooms, seed=SEED, now=NOW)
+                with wide_catalogue(departments):
+                    report = seed(url, rooms=rooms, seed=SEED, now=NOW)
             except DatabaseNotEmpty:
                 raise SystemExit(f"{storage} holds data but no {CREDENTIALS}: remove it") from None
             headers = {"X-User-Id": report.manager_id, "X-Auth-Token": report.manager_token}
             seed_seconds = report.seconds
-            spread_seconds = widen_departments(url, departments)
-            log(quiet, f"seeded in {seed_seconds:.1f} s, {departments} departments in "
-                f"{spread_seconds:.1f} s")  # fmt: skip
+            log(quiet, f"seeded in {seed_seconds:.1f} s ({report.messages} messages)")
             if saved is not None:
                 saved.write_text(json.dumps({"headers": headers}))
-        yield Dataset(url, rooms, headers, seed_seconds, spread_seconds, server.pid)
+        yield Dataset(url, rooms, headers, seed_seconds, server.pid)
     finally:
         server.stop()
 
@@ -198,6 +174,18 @@ def log(quiet: bool, message: str) -> None:
 # ---------------------------------------------------------------------- MongoDB traffic
 
 
+def family(collection: str, pipeline: list[dict[str, Any]]) -> str:
+    """Which of the gateway's aggregations a pipeline is (by its shape)."""
+    if collection == "rocketchat_message":
+        return "transfers"
+    group = next((stage["$group"] for stage in pipeline if "$group" in stage), {})
+    if isinstance(group.get("_id"), dict) and "day" in group["_id"]:
+        return "overview"
+    if any("closedAt" in stage.get("$match", {}) for stage in pipeline):
+        return "closed"
+    return "opened" if collection == "rocketchat_room" else collection
+
+
 @dataclass
 class CommandCounter(CommandListener):
     """Counts the commands a client sends and the documents the server sends back
@@ -205,7 +193,7 @@ class CommandCounter(CommandListener):
 
     commands: Counter[str] = field(default_factory=Counter)
     rows: Counter[str] = field(default_factory=Counter)
-    aggregations: list[tuple[str, int]] = field(default_factory=list)  # (collection, rows)
+    aggregations: list[tuple[str, int]] = field(default_factory=list)  # (family, rows)
     _names: dict[int, str] = field(default_factory=dict)
 
     def reset(self) -> None:
@@ -217,7 +205,9 @@ class CommandCounter(CommandListener):
     def started(self, event: CommandStartedEvent) -> None:
         self.commands[event.command_name] += 1
         if event.command_name == "aggregate":
-            self._names[event.request_id] = str(event.command["aggregate"])
+            self._names[event.request_id] = family(
+                str(event.command["aggregate"]), event.command.get("pipeline", [])
+            )
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         reply = event.reply
@@ -276,16 +266,84 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# HTTP parser and event loop of uvicorn: h11 + asyncio are pure Python (what a plain
+# `pip install omnigate` runs with); httptools + uvloop are uvicorn's `standard` extra.
+STACKS = {"h11": ("h11", "asyncio"), "httptools": ("httptools", "uvloop")}
+# `omnigate serve` (src/omnigate/cli.py) with the HTTP parser and loop forced.
+_SERVE_WITH_STACK = """
+import sys, uvicorn
+from uvicorn.supervisors import Multiprocess
+from omnigate.cli import _TcpConfig
+host, port, workers, http, loop = sys.argv[1:]
+options = dict(factory=True, host=host, port=int(port), log_level="warning", http=http, loop=loop)
+if int(workers) <= 1:
+    uvicorn.run("omnigate.http.app:create_app", **options)
+else:
+    config = _TcpConfig("omnigate.http.app:create_app", workers=int(workers), **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+"""
+
+
 @contextmanager
-def serve(url: str, *, workers: int = 1, timeout: float = 30.0) -> Iterator[tuple[str, int]]:
-    """``omnigate serve`` as a child process on 127.0.0.1; yields (base URL, its pid)."""
+def serve(
+    url: str, *, workers: int = 1, stack: str | None = None, timeout: float = 30.0
+) -> Iterator[tuple[str, int]]:
+    """``omnigate serve`` as a child process on 127.0.0.1; yields (base URL, its pid).
+
+    ``stack`` forces uvicorn's HTTP parser and loop: "h11" or "httptools" run the code of
+    ``omnigate serve`` with them; "uvicorn-h11" runs plain ``uvicorn --workers`` on h11
+    (whose shared socket lacks TCP_NODELAY, see ``omnigate.cli._TcpConfig``).
+    """
     port = free_port()
     env = {**os.environ, "MONGO_URL": url, "OMNIGATE_MAX_TIME_MS": str(MAX_TIME_MS)}
+    if stack is None:
+        command = [
+            str(VENV_BIN / "omnigate"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+    elif stack == "uvicorn-h11":
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "omnigate.http.app:create_app",
+            "--factory",
+            "--http",
+            "h11",
+            "--loop",
+            "asyncio",
+            "--log-level",
+            "warning",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+    else:
+        command = [
+            sys.executable,
+            "-c",
+            _SERVE_WITH_STACK,
+            "127.0.0.1",
+            str(port),
+            str(workers),
+            *STACKS[stack],
+        ]
     process = subprocess.Popen(
-        [str(VENV_BIN / "omnigate"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -321,6 +379,12 @@ def proc_status(pid: int) -> dict[str, int]:
 def children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, from /proc/PID/stat (10 ms resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------------- statistics

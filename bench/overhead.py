@@ -128,19 +128,25 @@ async def main() -> None:
         finally:
             await client.close()
     mode = "omnigate serve on 127.0.0.1" if args.server else "in-process ASGI (httpx2)"
-    print(f"\n{args.rooms} rooms, dashboard (100 departments × 8 metrics + overview), {mode}, "
-          f"{args.rounds} interleaved rounds")  # fmt: skip
+    print(
+        f"\n{args.rooms} rooms, dashboard (100 departments × 8 metrics + overview), {mode}, "
+        f"{args.rounds} interleaved rounds"
+    )
     summaries = {name: Summary.of(values) for name, values in samples.items()}
     for name, summary in summaries.items():
         print(f"  {name:<13} {summary.ms()}")
     gateway, direct = summaries["gateway"], summaries["direct"]
     only = summaries["aggregations"]
     ratios = [g / d for g, d in zip(samples["gateway"], samples["direct"], strict=True)]
-    print(f"\n  gateway/direct        median {gateway.median / direct.median:.3f}   "
-          f"p95 {gateway.p95 / direct.p95:.3f}   (per-round median "
-          f"{Summary.of(ratios).median:.3f})")  # fmt: skip
-    print(f"  gateway/aggregations  median {gateway.median / only.median:.3f}   "
-          f"p95 {gateway.p95 / only.p95:.3f}")  # fmt: skip
+    print(
+        f"\n  gateway/direct        median {gateway.median / direct.median:.3f}   "
+        f"p95 {gateway.p95 / direct.p95:.3f}   (per-round median "
+        f"{Summary.of(ratios).median:.3f})"
+    )
+    print(
+        f"  gateway/aggregations  median {gateway.median / only.median:.3f}   "
+        f"p95 {gateway.p95 / only.p95:.3f}"
+    )
     print(f"  gateway - direct      median {(gateway.median - direct.median) * 1e3:.1f} ms")
     verdict = "meets" if gateway.median / direct.median <= TARGET else "MISSES"
     print(f"  target gateway/direct <= {TARGET}: {verdict}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,12 +73,18 @@ def department_endpoints(
             MESSAGES,
             [
                 {"$match": {"t": "livechat_transfer_history", "ts": {"$gte": start, "$lte": end}}},
-                {"$lookup": {"from": ROOMS, "localField": "rid", "foreignField": "_id",
-                             "as": "room"}},
+                {
+                    "$lookup": {
+                        "from": ROOMS,
+                        "localField": "rid",
+                        "foreignField": "_id",
+                        "as": "room",
+                    }
+                },
                 {"$unwind": {"path": "$room", "preserveNullAndEmptyArrays": True}},
                 {"$group": {"_id": "$room.departmentId"}},
             ],
-        ),  # fmt: skip
+        ),
         "total-abandoned-chats": (
             ROOMS,
             groups({**_closed(start, end), "metrics.visitorInactivity": {"$gte": timeout}}),
@@ -138,6 +143,59 @@ async def rocketchat_plan(url: str) -> list[RestCall]:
         await client.close()
 
 
+def _plan(explained: dict[str, Any]) -> str:
+    """The access path of the first stage of an explained aggregation: IXSCAN (index) or
+    COLLSCAN."""
+    stages = explained.get("stages") or [explained]
+    planner = stages[0].get("$cursor", stages[0]).get("queryPlanner", {})
+    plan = planner.get("winningPlan", {})
+    path = []
+    while plan:
+        path.append(
+            plan.get("stage", "?") + (f" {plan['indexName']}" if "indexName" in plan else "")
+        )
+        plan = plan.get("inputStage")
+    return " <- ".join(path) or "?"
+
+
+async def explain_families(url: str, department_ids: list[str]) -> dict[str, str]:
+    """``explain`` of the four aggregations of the dashboard, as the gateway sends them."""
+    from zoneinfo import ZoneInfo
+
+    from omnigate.metrics.closed import closed_pipeline
+    from omnigate.metrics.opened import opened_pipeline
+    from omnigate.metrics.overview import overview_pipeline
+    from omnigate.metrics.ranges import TimeRange
+    from omnigate.metrics.timezones import ReportingTimezone
+    from omnigate.metrics.transfers import transfers_pipeline
+
+    time_range = TimeRange.of(RANGE_START, NOW)
+    families = {
+        "opened": (ROOMS, opened_pipeline(time_range, department_ids, timeout=3600)),
+        "closed": (ROOMS, closed_pipeline(time_range, department_ids, timeout=3600)),
+        "transfers": (MESSAGES, transfers_pipeline(time_range, department_ids)),
+        "overview": (
+            ROOMS,
+            overview_pipeline(time_range, None, ReportingTimezone("UTC", ZoneInfo("UTC"))),
+        ),
+    }
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url, tz_aware=True)
+    try:
+        db = client.get_default_database("rocketchat")
+        return {
+            name: _plan(
+                await db.command(
+                    "explain",
+                    {"aggregate": collection, "pipeline": pipeline, "cursor": {}},
+                    verbosity="queryPlanner",
+                )
+            )
+            for name, (collection, pipeline) in families.items()
+        }
+    finally:
+        await client.close()
+
+
 async def measure(rooms: int, data_dir: Path | None) -> dict[str, Any]:
     with dataset(rooms, data_dir=data_dir) as data:
         counter = CommandCounter()
@@ -156,44 +214,71 @@ async def measure(rooms: int, data_dir: Path | None) -> dict[str, Any]:
         assert len(edges) == DEPARTMENTS, len(edges)
         assert cold["data"] == result["data"]
         plan = await rocketchat_plan(data.url)
+        explained = await explain_families(data.url, [e["node"]["departmentId"] for e in edges])
         opened = result["data"]["overview"]["conversations"]["total"]
-    return {"rooms": rooms, "cold": cold_commands, "warm": warm, "plan": plan, "opened": opened}
+    return {
+        "rooms": rooms,
+        "cold": cold_commands,
+        "warm": warm,
+        "plan": plan,
+        "opened": opened,
+        "explain": explained,
+    }
 
 
 def report(results: list[dict[str, Any]]) -> None:
     print(f"\nmachine: {machine()}")
-    print(f"dashboard: {DEPARTMENTS} departments × 8 metrics (+ answered chats) for one "
-          f"30-day range + overview; auth cached (warm request)\n")  # fmt: skip
+    print(
+        f"dashboard: {DEPARTMENTS} departments × 8 metrics (+ answered chats) for one "
+        f"30-day range + overview; auth cached (warm request)\n"
+    )
     for r in results:
         warm = r["warm"]
         aggregations = warm["commands"].get("aggregate", 0)
         print(f"== {r['rooms']} rooms ({r['opened']} opened in the range)")
-        print(f"omnigate: 1 request, {sum(warm['commands'].values())} commands "
-              f"{dict(sorted(warm['commands'].items()))}, {aggregations} aggregations, "
-              f"{sum(warm['rows'].values())} documents returned "
-              f"{dict(sorted(warm['rows'].items()))}")  # fmt: skip
-        for collection, rows in warm["aggregations"]:
-            print(f"    aggregate {collection:<20} {rows:5d} rows")
-        print(f"  (first request, auth not cached: {sum(r['cold'].values())} commands "
-              f"{dict(sorted(r['cold'].items()))})")  # fmt: skip
+        print(
+            f"omnigate: 1 request, {sum(warm['commands'].values())} commands "
+            f"{dict(sorted(warm['commands'].items()))}, {aggregations} aggregations, "
+            f"{sum(warm['rows'].values())} documents returned "
+            f"{dict(sorted(warm['rows'].items()))}"
+        )
+        for name, rows in sorted(warm["aggregations"]):
+            print(f"    aggregate {name:<10} {rows:5d} rows")
+        print("  explain (first stage, SecantusDB):")
+        for name, access in r["explain"].items():
+            print(f"    {name:<10} {access}")
+        print(
+            f"  (first request, auth not cached: {sum(r['cold'].values())} commands "
+            f"{dict(sorted(r['cold'].items()))})"
+        )
         plan: list[RestCall] = r["plan"]
         print("Rocket.Chat 7.x REST for the same numbers:")
         for call in plan:
-            print(f"    {call.name:<34} {call.calls} call(s) {call.commands:3d} commands "
-                  f"{call.rows:7d} rows")  # fmt: skip
+            print(
+                f"    {call.name:<34} {call.calls} call(s) {call.commands:3d} commands "
+                f"{call.rows:7d} rows"
+            )
         calls = sum(c.calls for c in plan)
         commands = sum(c.commands for c in plan)
         rows = sum(c.rows for c in plan)
         print(f"  total: {calls} REST calls, {commands} commands, {rows} documents returned")
-        print(f"  ratio: {commands / max(1, sum(warm['commands'].values())):.1f}x commands, "
-              f"{rows / max(1, sum(warm['rows'].values())):.1f}x documents\n")  # fmt: skip
+        print(
+            f"  ratio: {commands / max(1, sum(warm['commands'].values())):.1f}x commands, "
+            f"{rows / max(1, sum(warm['rows'].values())):.1f}x documents\n"
+        )
     if len(results) >= 2:
-        first, last = results[0], results[-1]
-        print("documents returned per omnigate request by room count: " + ", ".join(
-            f"{r['rooms']}: {sum(r['warm']['rows'].values())}" for r in results))  # fmt: skip
-        print("  per family aggregation (opened, closed, transfers, overview): " + "; ".join(
-            f"{r['rooms']}: {[rows for _, rows in r['warm']['aggregations']]}"
-            for r in (first, last)))  # fmt: skip
+        print("documents returned per omnigate request (warm), by room count:")
+        for r in results:
+            rows = dict(sorted(r["warm"]["aggregations"]))
+            print(
+                f"  {r['rooms']:>7} rooms: {sum(r['warm']['rows'].values())} in all; "
+                f"aggregations {rows}"
+            )
+        print(
+            "  (opened/closed/transfers: one row per department group, at most 100 for a "
+            "page of 100;\n   overview: one row per (day, hour) with rooms, at most 24 x "
+            "days of the range)"
+        )
 
 
 async def main() -> None:

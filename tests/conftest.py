@@ -21,6 +21,7 @@ from omnigate.db import Store, create_client
 from omnigate.embedded import EmbeddedServer
 from omnigate.http.app import create_app
 from omnigate.seed import SeedReport, seed
+from tests.checksums import checksum
 
 SEEDED_DB = "seeded"
 SEED_NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the seeded data ends here
@@ -74,10 +75,14 @@ def store_for(async_client: AsyncMongoClient) -> Callable[[Database], Store]:
 
 
 @pytest.fixture(scope="session")
-def seeded(mongo_port: int) -> SeedReport:
+def seeded(mongo_port: int, sync_client: MongoClient) -> Iterator[SeedReport]:
     """A database of realistic data (``SEED_ROOMS`` rooms over the 90 days before
-    ``SEED_NOW``), shared read-only by every test that takes it."""
-    return seed(mongo_url(mongo_port, SEEDED_DB), rooms=SEED_ROOMS, seed=42, now=SEED_NOW)
+    ``SEED_NOW``), shared read-only by every test that takes it: its checksum at the end
+    of the session must equal the one taken after seeding."""
+    report = seed(mongo_url(mongo_port, SEEDED_DB), rooms=SEED_ROOMS, seed=42, now=SEED_NOW)
+    before = checksum(sync_client[SEEDED_DB])
+    yield report
+    assert checksum(sync_client[SEEDED_DB]) == before, "the seeded database was modified"
 
 
 @pytest.fixture(scope="session")

@@ -8,24 +8,18 @@ Two proofs over the seeded database:
 * every command the gateway sends during the barrage (pymongo command monitoring) is a
   read.
 
-``seeded_unchanged`` makes the first a session-wide check: it takes the checksum when a
-test first asks for it and compares at the end of the session. Tests that only read the
-seeded database (the fuzz test among them) request it.
+The ``seeded`` fixture (tests/conftest.py) makes the first a session-wide check too: it
+compares the seeded database's checksum at the end of the session with the one taken
+right after seeding, so any test (or gateway) that wrote to it fails the run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import bson
-import pytest
-from bson.codec_options import CodecOptions
-from bson.raw_bson import RawBSONDocument
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 from starlette.testclient import TestClient
@@ -33,44 +27,14 @@ from starlette.testclient import TestClient
 from omnigate.config import Settings
 from omnigate.http.app import create_app
 from omnigate.seed import SeedReport
+from tests.checksums import checksum
 from tests.conftest import SEED_NOW, SEEDED_DB, mongo_url
 
-RAW = CodecOptions(document_class=RawBSONDocument)
 # Commands a read-only client may send (pymongo publishes no events for its handshakes
 # and heartbeats).
 READ_COMMANDS = frozenset(
     {"find", "aggregate", "getMore", "count", "ping", "killCursors", "endSessions"}
 )
-
-
-def _digest(items: list[bytes]) -> bytes:
-    h = hashlib.sha256()
-    for item in sorted(items):
-        h.update(len(item).to_bytes(8, "little"))
-        h.update(item)
-    return h.digest()
-
-
-def checksum(db: Database) -> dict[str, str]:
-    """Per collection: sha256 of its documents, indexes and options (order-independent)."""
-    sums = {}
-    for info in db.list_collections():
-        name = info["name"]
-        collection = db.get_collection(name, codec_options=RAW)
-        documents = _digest([document.raw for document in collection.find({})])
-        indexes = _digest([bson.encode(index) for index in collection.list_indexes()])
-        options = bson.encode({"type": info.get("type"), "options": info.get("options", {})})
-        sums[name] = hashlib.sha256(documents + indexes + options).hexdigest()
-    return sums
-
-
-@pytest.fixture(scope="session")
-def seeded_unchanged(seeded: SeedReport, sync_client: MongoClient) -> Iterator[dict[str, str]]:
-    """The seeded database's checksum at first use, compared again at the end of the
-    session: any test that wrote to it (or a gateway that did) fails here."""
-    before = checksum(sync_client[SEEDED_DB])
-    yield before
-    assert checksum(sync_client[SEEDED_DB]) == before, "the seeded database was modified"
 
 
 class CommandLog(monitoring.CommandListener):
@@ -151,7 +115,6 @@ REST_BARRAGE = [
 
 def test_a_barrage_of_requests_writes_nothing(
     seeded: SeedReport,
-    seeded_unchanged: dict[str, str],
     sync_client: MongoClient,
     mongo_port: int,
     manager_headers: dict[str, str],

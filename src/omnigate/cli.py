@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -58,15 +59,32 @@ def _add_http_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    uvicorn.run(
-        "omnigate.http.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
+    options = {"factory": True, "host": args.host, "port": args.port, "log_level": "info"}
+    if args.workers <= 1:
+        uvicorn.run("omnigate.http.app:create_app", **options)
+        return 0
+    # What `uvicorn.run` does for several workers, with the socket bound by `_TcpConfig`.
+    from uvicorn.supervisors import Multiprocess
+
+    config = _TcpConfig("omnigate.http.app:create_app", workers=args.workers, **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
+
+
+class _TcpConfig(uvicorn.Config):
+    """uvicorn's configuration, binding the socket its workers share as a TCP socket.
+
+    uvicorn creates that socket with ``proto`` 0 (Kludex/uvicorn#3149); the connections
+    accepted on it inherit it, and asyncio only sets ``TCP_NODELAY`` when ``proto`` is
+    ``IPPROTO_TCP``. Without it every response on a keep-alive connection waits ~40 ms for
+    the client's delayed ACK (measured: 2 workers served 4x fewer requests than 1).
+    """
+
+    def bind_socket(self) -> socket.socket:
+        sock = super().bind_socket()
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+        return sock
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ holds hand-made data; the app points at it with ``serverSelectionTimeoutMS=1000`
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -177,7 +178,9 @@ def test_an_aggregation_over_its_time_limit_is_service_unavailable(
         assert_answers(graphql(client, "fresh-slow")[0])
 
 
-def test_a_database_stopped_and_restarted(database: Database) -> None:
+def test_a_database_stopped_and_restarted(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     url, port = database.url, database.server.port
     settings = Settings(mongo_url=url + "&serverSelectionTimeoutMS=1000", max_time_ms=2000)
     with TestClient(create_app(settings)) as client:
@@ -185,12 +188,17 @@ def test_a_database_stopped_and_restarted(database: Database) -> None:
         assert client.get("/readyz").status_code == 200
 
         database.server.stop()
-        response, seconds = graphql(client, "cached")  # credentials cached < 5 s ago
-        assert_field_failure(response, UNREACHABLE)
-        assert seconds < FAST
-        response, seconds = graphql(client, "fresh")  # never checked: auth needs the database
-        assert_auth_refusal(response, UNREACHABLE)
-        assert seconds < FAST
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="omnigate"):
+            response, seconds = graphql(client, "cached")  # credentials cached < 5 s ago
+            assert_field_failure(response, UNREACHABLE)
+            assert seconds < FAST
+            response, seconds = graphql(client, "fresh")  # never checked: auth needs the db
+            assert_auth_refusal(response, UNREACHABLE)
+            assert seconds < FAST
+        # One warning per request for the operator (field path, then auth path).
+        warnings = [(r.name, r.levelname) for r in caplog.records if UNREACHABLE in r.message]
+        assert warnings == [("omnigate.graphql", "WARNING"), ("omnigate.http", "WARNING")]
         response, seconds = timed(client, "GET", "/readyz")
         assert (response.status_code, response.json()) == (
             503,

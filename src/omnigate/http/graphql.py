@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -16,7 +17,7 @@ from strawberry.types.unset import UNSET
 
 from omnigate.auth import authenticate_request
 from omnigate.context import Context
-from omnigate.errors import BadUserInput, OmnigateError
+from omnigate.errors import BadUserInput, OmnigateError, ServiceUnavailable
 from omnigate.http import graphiql
 from omnigate.http.errors import graphql_error_response, request_id
 from omnigate.http.graphiql import render_graphiql
@@ -24,6 +25,7 @@ from omnigate.http.state import app_state
 from omnigate.playground import load_examples
 
 _PRINCIPAL = "omnigate_principal"
+log = logging.getLogger("omnigate.http")
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -88,6 +90,8 @@ class GraphQLEndpoint:
         try:
             principal = await authenticate_request(request, app_state(request).authenticator)
         except OmnigateError as exc:
+            if isinstance(exc, ServiceUnavailable):
+                log.warning("%s (request %s): %r", exc, request_id(request), exc.__cause__)
             response = graphql_error_response(exc)
             await response(scope, receive, send)
             return

@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
 
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
-from omnigate.metrics.filters import as_float, as_int, count_if, opened_match, present, sum_if
+from omnigate.metrics.filters import count_if, opened_match, present, sum_if
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
 
@@ -133,12 +135,19 @@ async def department_overviews(
 def fold_overview(
     rows: list[Document], time_range: TimeRange, timezone: ReportingTimezone
 ) -> OverviewData:
-    """Totals, busiest day and hour, and averages from the (day, hour) rows."""
-    total = sum(as_int(row["rooms"]) for row in rows)
-    productive = sum(as_int(row["productive"]) for row in rows)
+    """Totals, busiest day and hour, and averages from the (day, hour) rows.
+
+    The rows (up to 24 per day of the range) are read once into columns, each summed in
+    row order; a missing or null value counts 0 (``filter(None, ...)`` drops the zeros)."""
+    columns = list(zip(*map(_COLUMNS, rows), strict=True)) or [()] * len(_NAMES)
+    sums: dict[str, Any] = {
+        name: sum(map(int if name in _INTEGERS else float, filter(None, column)))
+        for name, column in zip(_NAMES, columns, strict=True)
+    }
+    total, productive = sums["rooms"], sums["productive"]
     by_day: defaultdict[str, dict[int, int]] = defaultdict(dict)
     for row in rows:
-        by_day[row["_id"]["day"]][as_int(row["_id"]["hour"])] = as_int(row["messages"])
+        by_day[row["_id"]["day"]][int(row["_id"]["hour"] or 0)] = int(row["messages"] or 0)
     busiest_day = busiest_hour = None
     if total:
         day, hours = min(by_day.items(), key=lambda item: (-sum(item[1].values()), item[0]))
@@ -146,23 +155,28 @@ def fold_overview(
         weekday = WEEKDAYS[date.fromisoformat(day).weekday()]
         busiest_day = BusiestDay(day, weekday, sum(hours.values()))
         busiest_hour = BusiestHour(hour, hour_label(hour), messages)
+
+    def mean(name: str) -> float:
+        return sums[name] / productive if productive else 0.0
+
     return OverviewData(
         start=time_range.start,
         end=time_range.end,
         timezone=timezone.name,
         total=total,
-        open=sum(as_int(row["open"]) for row in rows),
-        on_hold=sum(as_int(row["on_hold"]) for row in rows),
-        messages=sum(as_int(row["messages"]) for row in rows),
+        open=sums["open"],
+        on_hold=sums["on_hold"],
+        messages=sums["messages"],
         # no rooms also covers an empty range, whose day count would be meaningless
         per_day=total / calendar_days(time_range, timezone) if total else 0.0,
         busiest_day=busiest_day,
         busiest_hour=busiest_hour,
-        average_response_time=_mean(rows, "response_avg", productive),
-        average_first_response_time=_mean(rows, "response_ft", productive),
-        average_reaction_time=_mean(rows, "reaction_ft", productive),
+        average_response_time=mean("response_avg"),
+        average_first_response_time=mean("response_ft"),
+        average_reaction_time=mean("reaction_ft"),
     )
 
 
-def _mean(rows: list[Document], field: str, count: int) -> float:
-    return sum(as_float(row[field]) for row in rows) / count if count else 0.0
+_INTEGERS = ("rooms", "productive", "open", "on_hold", "messages")
+_NAMES = (*_INTEGERS, "response_avg", "response_ft", "reaction_ft")
+_COLUMNS = itemgetter(*_NAMES)

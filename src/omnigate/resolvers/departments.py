@@ -68,8 +68,14 @@ class PageRequest:
                     "page through larger lists with cursors."
                 )
         return cls(
-            after=after and Cursor.decode(after, argument="after", ordering=ordering),
-            before=before and Cursor.decode(before, argument="before", ordering=ordering),
+            after=None
+            if after is None
+            else Cursor.decode(after, argument="after", ordering=ordering),
+            before=(
+                None
+                if before is None
+                else Cursor.decode(before, argument="before", ordering=ordering)
+            ),
             from_end=first is None and last is not None,
             limit=first if first is not None else last if last is not None else max_page_size,
             trim=last if first is not None else None,
@@ -129,11 +135,11 @@ async def resolve_departments(
         page, has_previous, has_next, value_of = await _metric_page(
             info, order.field, time_range, descending, request
         )
-    await prefetch(info, [record.id for record in page], ("edges", "node"))
+    prefetched = await prefetch(info, [record.id for record in page], ("edges", "node"))
     edges = [
         DepartmentEdge(
             cursor=Cursor(ordering, value_of(record), record.id).encode(),
-            node=Department.from_record(record),
+            node=Department.from_record(record, prefetched.get(record.id)),
         )
         for record in page
     ]
@@ -191,8 +197,8 @@ async def resolve_department(info: Info, department_id: str) -> Department | Non
     record = await info.context.loaders.departments.load(department_id)
     if record is None:
         return None
-    await prefetch(info, [record.id])
-    return Department.from_record(record)
+    prefetched = await prefetch(info, [record.id])
+    return Department.from_record(record, prefetched.get(record.id))
 
 
 async def resolve_node(info: Info, node_id: strawberry.ID) -> Department | None:

@@ -3,13 +3,16 @@
 The resolver of a page (or of one department) walks the selection under its departments
 (fragments included), collects the (family, range) pairs and overview keys the fields
 ask for, and issues every ``load`` at once, so each loader batches them into one
-aggregation per family and range before any field resolves.
+aggregation per family and range before any field resolves. It then computes the value
+of every metric field of every department of the page, so that GraphQL reads them as
+plain data (see ``resolvers.plain``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -27,13 +30,9 @@ from strawberry.types.nodes import get_variable_values
 
 from omnigate.context import Context
 from omnigate.errors import OmnigateError
+from omnigate.metrics.ranges import TimeRange
 from omnigate.schema.inputs import DateRange
-
-OPENED = frozenset(
-    {"chats", "averageServiceTime", "averageWaitingTime", "abandonedChatsPercentage"}
-)
-CLOSED = frozenset({"averageChatDuration", "totalServiceTime", "abandonedChats"})
-TRANSFERS = frozenset({"transferredChats"})
+from omnigate.schema.types import METRIC_FIELDS, MetricValue
 
 
 def _fields(raw: GraphQLResolveInfo, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:
@@ -64,22 +63,33 @@ def department_fields(raw: GraphQLResolveInfo, path: Sequence[str]) -> list[Fiel
     return [field for node in nodes for field in _fields(raw, node.selection_set)]
 
 
+Prefetched = dict[str, dict[str, Any]]  # department id -> response key -> value
+
+
 async def prefetch(
     info: strawberry.Info[Context, None], departments: Iterable[str], path: Sequence[str] = ()
-) -> None:
-    """Load every metric the query selects for ``departments`` (at ``path``)."""
+) -> Prefetched:
+    """Load every metric the query selects for ``departments`` (at ``path``).
+
+    Returns, per department, the value of each metric field by response key (alias or
+    name), which the plain resolvers of ``resolvers.plain`` hand to GraphQL as they are. A
+    response key asked with different arguments in different places of the selection is
+    left out: its field resolver reads the (loaded) loader instead.
+    """
     raw = info._raw_info
     ids = list(departments)
     if not ids:
-        return
+        return {}
     department_type = raw.schema.get_type("Department")
     assert isinstance(department_type, GraphQLObjectType)
     variables = VariableValues(sources={}, coerced=get_variable_values(raw))
     loaders = info.context.loaders
     pending: list[Awaitable[Any]] = []
+    batches: dict[tuple[str, TimeRange], asyncio.Future[list[Any]]] = {}
+    plain: dict[str, _Plain | None] = {}
     for node in department_fields(raw, path):
         name = node.name.value
-        if name not in OPENED | CLOSED | TRANSFERS and name != "overview":
+        if name not in METRIC_FIELDS and name != "overview":
             continue
         try:
             arguments = get_argument_values(department_type.fields[name], node, variables)
@@ -92,16 +102,48 @@ async def prefetch(
             keys = [(time_range, department, timezone) for department in ids]
             pending.append(loaders.overview.load_many(keys))
             continue
-        loader = (
-            loaders.opened
-            if name in OPENED
-            else loaders.closed
-            if name in CLOSED
-            else loaders.transfers
+        family, value = METRIC_FIELDS[name]
+        if (family, time_range) not in batches:
+            loader = getattr(loaders, family)
+            batches[(family, time_range)] = asyncio.ensure_future(
+                loader.load_many([(time_range, department) for department in ids])
+            )
+        response_key = node.alias.value if node.alias else name
+        entry = _Plain(name, family, time_range, arguments, value)
+        if response_key in plain:
+            known = plain[response_key]
+            if known is not None and not known.same_field(entry):
+                plain[response_key] = None  # one key, two meanings: let the resolver decide
+            continue
+        plain[response_key] = entry
+    if pending or batches:
+        await asyncio.gather(*pending, *batches.values())
+    values: Prefetched = {department: {} for department in ids}
+    for response_key, entry in plain.items():
+        if entry is None:
+            continue
+        rows = batches[(entry.family, entry.time_range)].result()
+        for department, row in zip(ids, rows, strict=True):
+            values[department][response_key] = entry.value(row, entry.arguments)
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """A metric field of the selection: how to compute its value from its family's row."""
+
+    name: str
+    family: str
+    time_range: TimeRange
+    arguments: dict[str, Any]
+    value: MetricValue
+
+    def same_field(self, other: _Plain) -> bool:
+        return (
+            self.name == other.name
+            and self.time_range == other.time_range
+            and self.arguments == other.arguments
         )
-        pending.append(loader.load_many([(time_range, department) for department in ids]))
-    if pending:
-        await asyncio.gather(*pending)
 
 
 def _range(value: dict[str, Any]) -> DateRange:

@@ -25,6 +25,7 @@ from strawberry.types.scalar import ScalarDefinition
 
 from omnigate.config import Limits
 from omnigate.errors import LimitExceeded, OmnigateError
+from omnigate.resolvers.plain import PlainExecutionContext
 from omnigate.schema.errors import ErrorContract
 from omnigate.schema.query import Query
 from omnigate.schema.types import Department
@@ -175,7 +176,8 @@ class _Schema(strawberry.Schema):
 
 
 def create_schema(limits: Limits) -> strawberry.Schema:
-    """The schema with the abuse limits of ``limits`` (extensions are per-request factories)."""
+    """The schema with the abuse limits of ``limits`` (extensions are per-request factories);
+    prefetched metric fields are completed as plain data (see ``resolvers.plain``)."""
     return _Schema(
         query=Query,
         types=[Department],
@@ -188,6 +190,7 @@ def create_schema(limits: Limits) -> strawberry.Schema:
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),
         ],
+        execution_context_class=PlainExecutionContext,
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from omnigate.errors import OmnigateError
+from omnigate.errors import OmnigateError, ServiceUnavailable
 
 log = logging.getLogger("omnigate.graphql")
 
@@ -30,6 +30,21 @@ class ErrorContract(SchemaExtension):
         result = self.execution_context.result
         if result is not None and result.errors:
             result.errors = [self._contract(error) for error in result.errors]
+            self._log_unavailable(result.errors)
+
+    def _log_unavailable(self, errors: list[GraphQLError]) -> None:
+        """One warning per request whose fields met database trouble (client mistakes are
+        not logged; this is the operator's business)."""
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, ServiceUnavailable):
+                log.warning(
+                    "%s (request %s): %r",
+                    original,
+                    getattr(self.execution_context.context, "request_id", None),
+                    original.__cause__,
+                )
+                return
 
     def _contract(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
