@@ -157,7 +157,10 @@ def _forged(payload: str) -> str:
 @pytest.mark.parametrize(
     ("variables", "fragment"),
     [
-        ({"first": 101}, "`first` must be between 0 and 100"),
+        (
+            {"first": 101},
+            "between 0 and 100, got 101: the page size limit (OMNIGATE_MAX_PAGE_SIZE)",
+        ),
         ({"last": 500}, "`last` must be between 0 and 100"),
         ({"first": -1}, "`first` must be between 0 and 100"),
         ({"after": "%%%not-base64"}, "`after` is not a valid cursor"),

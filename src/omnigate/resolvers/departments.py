@@ -64,8 +64,8 @@ class PageRequest:
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= max_page_size:
                 raise BadUserInput(
-                    f"`{name}` must be between 0 and {max_page_size}, got {value}: "
-                    "page through larger lists with cursors."
+                    f"`{name}` must be between 0 and {max_page_size}, got {value}: the page "
+                    "size limit (OMNIGATE_MAX_PAGE_SIZE); page through larger lists with cursors."
                 )
         return cls(
             after=None
