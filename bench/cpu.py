@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from common import (
     cpu_seconds,
     dataset,
     machine,
+    percentile,
     post_graphql,
     serve,
 )
@@ -240,8 +242,22 @@ async def main() -> None:
         f"(over {args.requests} requests, wall {wall * 1e3:.0f} ms each: "
         f"{100 * served / wall:.1f}% of the wall time is gateway CPU)"
     )
+    buckets = Counter(int(sample * 1e3) // 2 * 2 for sample in samples)
+    print(
+        "  distribution (ms: executions): "
+        + ", ".join(f"{low}-{low + 2}: {count}" for low, count in sorted(buckets.items()))
+    )
+    quiet = percentile(samples, 25)
     verdict = "meets" if execute_cpu.median * 1e3 < TARGET_MS else "MISSES"
-    print(f"  target < {TARGET_MS:.0f} ms of gateway CPU to build the response: {verdict}")
+    print(
+        f"  target < {TARGET_MS:.0f} ms of gateway CPU to build the response: median "
+        f"{execute_cpu.median * 1e3:.1f} ms {verdict}; p25 {quiet * 1e3:.1f} ms "
+        f"{'meets' if quiet * 1e3 < TARGET_MS else 'MISSES'}"
+    )
+    print(
+        "  (on a VM whose two vCPUs share a core, an execution runs ~1.7x slower while the "
+        "other vCPU is busy: two modes, see the distribution)"
+    )
     profiler = await profile(tape, settings, 50)
     print("\nprofile of schema.execute (pyinstrument, self time by package):")
     for percent, name in by_package(profiler):

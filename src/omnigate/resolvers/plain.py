@@ -16,7 +16,13 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLNonNull, GraphQLObjectType, is_leaf_type
+from graphql import (
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    is_leaf_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
@@ -37,6 +43,8 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # when no extension hooks ``resolve``.
         manager = self.middleware_manager
         self._middleware = bool(manager and manager.middlewares)
+        # field name -> its scalar type when the field is a non-null scalar, else None
+        self._scalars: dict[str, GraphQLLeafType | None] = {}
 
     def execute_field(
         self,
@@ -49,9 +57,24 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if isinstance(source, Department) and source.prefetched and not self._middleware:
             value = source.prefetched.get(path.key, _MISSING)
             if value is not _MISSING:
-                return self._complete_prefetched(
-                    parent_type, field_details_list, path, value, position_context
-                )
+                name = field_details_list[0].node.name.value
+                scalar = self._scalars.get(name, _MISSING)
+                if scalar is _MISSING:
+                    scalar = self._scalars[name] = _non_null_scalar(
+                        self.schema.get_field(parent_type, name)
+                    )
+                if scalar is None or value is None:
+                    return self._complete_prefetched(
+                        parent_type, field_details_list, path, value, position_context
+                    )
+                try:
+                    # what ``complete_value`` does for a non-null scalar (no ``info`` needed)
+                    return self.complete_leaf_value(scalar, value)
+                except Exception as raw_error:
+                    field_def = self.schema.get_field(parent_type, name)
+                    assert field_def is not None
+                    self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+                    return None
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
@@ -69,14 +92,6 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         assert field_def is not None
         return_type = field_def.type
         try:
-            if (
-                value is not None
-                and isinstance(return_type, GraphQLNonNull)
-                and is_leaf_type(return_type.of_type)
-            ):
-                # what ``complete_value`` does for a non-null scalar, without the ``info``
-                # it only needs for other types
-                return self.complete_leaf_value(return_type.of_type, value)
             info = self.build_resolve_info(
                 field_def, to_nodes(field_details_list), parent_type, path
             )
@@ -97,3 +112,10 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             return await_completed(completed)
         return completed
+
+
+def _non_null_scalar(field_def: GraphQLField | None) -> GraphQLLeafType | None:
+    return_type = None if field_def is None else field_def.type
+    if isinstance(return_type, GraphQLNonNull) and is_leaf_type(return_type.of_type):
+        return return_type.of_type
+    return None
