@@ -14,6 +14,7 @@ from omnigate.metrics.filters import (
     count_if,
     department_filter,
     present,
+    rows_by_department,
 )
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.rows import ClosedRow, DepartmentKey
@@ -74,9 +75,11 @@ async def closed_by_department(
     timeout: int,
 ) -> dict[DepartmentKey, ClosedRow]:
     """Rows of the departments (all when ``None``) that have rooms closed in the range."""
-    if time_range.empty or (departments is not None and not departments):
-        return {}
-    documents = await store.aggregate(
-        ROOMS, closed_pipeline(time_range, departments, timeout=timeout)
+    return await rows_by_department(
+        store,
+        ROOMS,
+        time_range,
+        departments,
+        lambda: closed_pipeline(time_range, departments, timeout=timeout),
+        closed_row,
     )
-    return {document["_id"]: closed_row(document) for document in documents}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 
-from omnigate.db.store import Document
+from omnigate.db.store import Document, Pipeline, Store
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.rows import DepartmentKey
 
 LIVECHAT = "l"
+Row = TypeVar("Row")
 
 Expression = Any
 
@@ -69,3 +70,19 @@ def as_int(value: Any) -> int:
 
 def as_float(value: Any) -> float:
     return float(value or 0)
+
+
+async def rows_by_department(
+    store: Store,
+    collection: str,
+    time_range: TimeRange,
+    departments: Collection[DepartmentKey] | None,
+    pipeline: Callable[[], Pipeline],
+    row: Callable[[Document], Row],
+) -> dict[DepartmentKey, Row]:
+    """Run a family's pipeline (grouped by department) and read each group's row; an
+    empty range or an empty department filter answers ``{}`` without querying."""
+    if time_range.empty or (departments is not None and not departments):
+        return {}
+    documents = await store.aggregate(collection, pipeline())
+    return {document["_id"]: row(document) for document in documents}

@@ -14,6 +14,7 @@ from omnigate.metrics.filters import (
     count_if,
     opened_match,
     present,
+    rows_by_department,
     sum_if,
 )
 from omnigate.metrics.ranges import TimeRange
@@ -63,9 +64,11 @@ async def opened_by_department(
     timeout: int,
 ) -> dict[DepartmentKey, OpenedRow]:
     """Rows of the departments (all when ``None``) that have rooms opened in the range."""
-    if time_range.empty or (departments is not None and not departments):
-        return {}
-    documents = await store.aggregate(
-        ROOMS, opened_pipeline(time_range, departments, timeout=timeout)
+    return await rows_by_department(
+        store,
+        ROOMS,
+        time_range,
+        departments,
+        lambda: opened_pipeline(time_range, departments, timeout=timeout),
+        opened_row,
     )
-    return {document["_id"]: opened_row(document) for document in documents}

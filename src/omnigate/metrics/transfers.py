@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from omnigate.db.names import MESSAGES, ROOMS
 from omnigate.db.store import Pipeline, Store
-from omnigate.metrics.filters import as_int, department_filter, in_range
+from omnigate.metrics.filters import as_int, department_filter, in_range, rows_by_department
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.rows import DepartmentKey
 
@@ -44,7 +44,11 @@ async def transfers_by_department(
     store: Store, time_range: TimeRange, departments: Collection[DepartmentKey] | None
 ) -> dict[DepartmentKey, int]:
     """Transfer events per current department (all when ``None``), only groups that have some."""
-    if time_range.empty or (departments is not None and not departments):
-        return {}
-    documents = await store.aggregate(MESSAGES, transfers_pipeline(time_range, departments))
-    return {document["_id"]: as_int(document["transfers"]) for document in documents}
+    return await rows_by_department(
+        store,
+        MESSAGES,
+        time_range,
+        departments,
+        lambda: transfers_pipeline(time_range, departments),
+        lambda document: as_int(document["transfers"]),
+    )
