@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from pymongo.database import Database
 
 from tests.metrics.documents import at, random_room, setting, transfer
@@ -236,3 +237,44 @@ async def test_naive_datetimes_are_utc(fresh_db: Database, execute: Execute) -> 
     )
     assert naive.data["department"]["chats"] == 1
     assert shifted.data["department"]["chats"] == 0
+
+
+ORDERINGS = {
+    "CHATS": "chats",
+    "TRANSFERRED_CHATS": "transferredChats",
+    "ABANDONED_CHATS": "abandonedChats",
+    "ABANDONED_CHATS_PERCENTAGE": "abandonedChatsPercentage",
+    "AVERAGE_SERVICE_TIME": "averageServiceTime",
+    "AVERAGE_CHAT_DURATION": "averageChatDuration",
+    "TOTAL_SERVICE_TIME": "totalServiceTime",
+    "AVERAGE_WAITING_TIME": "averageWaitingTime",
+}
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_every_metric_ordering_sorts_by_its_field(
+    fresh_db: Database, execute: Execute, direction: str
+) -> None:
+    rooms, messages = _insert(fresh_db)
+    expected = expected_metrics(rooms, messages, START, END)
+    sign = -1 if direction == "DESC" else 1
+    for ordering, field in ORDERINGS.items():
+        result = await execute(
+            """query($o: DepartmentOrder!) {
+              departments(orderBy: $o) { edges { node { departmentId } } } }""",
+            {
+                "o": {
+                    "field": ordering,
+                    "direction": direction,
+                    "range": {"start": _iso(START), "end": _iso(END)},
+                },
+            },
+        )
+        assert result.errors is None, result.errors
+        ids = [e["node"]["departmentId"] for e in result.data["departments"]["edges"]]
+
+        def value(department: str, field: str = field) -> float:
+            metric = expected[department][field]
+            return metric["seconds"] if isinstance(metric, dict) else metric
+
+        assert ids == sorted(DEPARTMENTS, key=lambda d: (sign * value(d), d)), ordering

@@ -15,27 +15,31 @@ from omnigate.catalog import DepartmentRecord
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
 from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import ClosedRow, OpenedRow
 from omnigate.resolvers.prefetch import prefetch
 from omnigate.schema.connection import DepartmentConnection, DepartmentEdge
 from omnigate.schema.cursors import Cursor, SortValue
 from omnigate.schema.inputs import DepartmentOrder, DepartmentOrderField, OrderDirection
-from omnigate.schema.types import Department
+from omnigate.schema.types import METRIC_FIELDS, Department, ServiceTime
 
 Info = strawberry.Info[Context, None]
 SortKey = tuple[Any, str]
 
-_OPENED_VALUE: dict[DepartmentOrderField, Callable[[OpenedRow], float]] = {
-    DepartmentOrderField.CHATS: lambda row: row.rooms,
-    DepartmentOrderField.ABANDONED_CHATS_PERCENTAGE: lambda row: row.abandoned_percentage,
-    DepartmentOrderField.AVERAGE_SERVICE_TIME: lambda row: row.average_service_time,
-    DepartmentOrderField.AVERAGE_WAITING_TIME: lambda row: row.average_waiting_time,
+# The metric field each ordering sorts by (its value as the field computes it).
+_ORDER_FIELD: dict[DepartmentOrderField, str] = {
+    DepartmentOrderField.CHATS: "chats",
+    DepartmentOrderField.TRANSFERRED_CHATS: "transferredChats",
+    DepartmentOrderField.ABANDONED_CHATS: "abandonedChats",
+    DepartmentOrderField.ABANDONED_CHATS_PERCENTAGE: "abandonedChatsPercentage",
+    DepartmentOrderField.AVERAGE_SERVICE_TIME: "averageServiceTime",
+    DepartmentOrderField.AVERAGE_CHAT_DURATION: "averageChatDuration",
+    DepartmentOrderField.TOTAL_SERVICE_TIME: "totalServiceTime",
+    DepartmentOrderField.AVERAGE_WAITING_TIME: "averageWaitingTime",
 }
-_CLOSED_VALUE: dict[DepartmentOrderField, Callable[[ClosedRow], float]] = {
-    DepartmentOrderField.AVERAGE_CHAT_DURATION: lambda row: row.average_chat_duration,
-    DepartmentOrderField.TOTAL_SERVICE_TIME: lambda row: row.service_seconds,
-    DepartmentOrderField.ABANDONED_CHATS: lambda row: row.abandoned,
-}
+
+
+def _sort_value(value: Any) -> float:
+    """A field value as a sort key: ``TOTAL_SERVICE_TIME`` sorts by ``seconds``."""
+    return value.seconds if isinstance(value, ServiceTime) else float(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,15 +170,10 @@ async def _metric_page(
     loaders = info.context.loaders
     records = await catalog.every(info.context.store)
     ids = [record.id for record in records]
-    if field in _OPENED_VALUE:
-        opened = await loaders.opened.load_all(time_range, ids)
-        values = {i: _OPENED_VALUE[field](opened.get(i, loaders.opened.empty)) for i in ids}
-    elif field in _CLOSED_VALUE:
-        closed = await loaders.closed.load_all(time_range, ids)
-        values = {i: _CLOSED_VALUE[field](closed.get(i, loaders.closed.empty)) for i in ids}
-    else:
-        transfers = await loaders.transfers.load_all(time_range, ids)
-        values = {i: float(transfers.get(i, 0)) for i in ids}
+    family, value = METRIC_FIELDS[_ORDER_FIELD[field]]
+    loader = getattr(loaders, family)
+    rows = await loader.load_all(time_range, ids)
+    values = {i: _sort_value(value(rows.get(i, loader.empty), {})) for i in ids}
     sign = -1 if descending else 1
 
     def key(value: SortValue, department_id: str) -> SortKey:
