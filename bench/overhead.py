@@ -36,7 +36,6 @@ from common import (
     serve,
 )
 
-from omnigate import catalog
 from omnigate.db import Store, create_client, database_name
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
@@ -45,6 +44,7 @@ from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.settings import read_settings
 from omnigate.metrics.timezones import reporting_timezone
 from omnigate.metrics.transfers import transfers_by_department
+from omnigate.records import departments as department_records
 
 TARGET = 1.2
 
@@ -80,17 +80,17 @@ async def direct_variants(
         settings = await read_settings(store)
         timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
         page, _count = await asyncio.gather(
-            catalog.name_page(
+            department_records.name_page(
                 store, descending=False, after=None, before=None, from_end=False, limit=101
             ),
-            catalog.count(store),
+            department_records.count(store),
         )
         ids = [record.id for record in page]
         return await aggregations(ids, settings.visitor_inactivity_timeout, timezone)
 
     settings = await read_settings(store)
     timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
-    page = await catalog.name_page(
+    page = await department_records.name_page(
         store, descending=False, after=None, before=None, from_end=False, limit=101
     )
     page_ids = [record.id for record in page]

@@ -1,4 +1,4 @@
-"""Prefetched metric fields completed as plain data (``resolvers.plain``) answer exactly
+"""Prefetched metric fields completed as plain data (``omnigate.internals``) answer exactly
 what their resolvers answer, and fall back to them whenever a value was not prefetched."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from omnigate.resolvers.plain import PlainExecutionContext
+from omnigate.internals import PlainExecutionContext
 from omnigate.schema import schema
 from omnigate.schema.types import Department
 from tests.metrics.documents import at, closed, room, transfer

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from omnigate import catalog
-from omnigate.catalog import DepartmentRecord
 from omnigate.db import Store
+from omnigate.records import departments as department_records
+from omnigate.records.departments import DepartmentRecord
 
 DepartmentLoader = DataLoader[str, DepartmentRecord | None]
 
 
 def department_loader(store: Store) -> DepartmentLoader:
     async def load(ids: Sequence[str]) -> list[DepartmentRecord | None]:
-        found = await catalog.by_ids(store, set(ids))
+        found = await department_records.by_ids(store, set(ids))
         return [found.get(department_id) for department_id in ids]
 
     return DataLoader(load_fn=load)

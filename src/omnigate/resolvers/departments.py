@@ -10,11 +10,11 @@ import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
-from omnigate import catalog
-from omnigate.catalog import DepartmentRecord
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
 from omnigate.metrics.ranges import TimeRange
+from omnigate.records import departments as department_records
+from omnigate.records.departments import DepartmentRecord
 from omnigate.resolvers.prefetch import prefetch
 from omnigate.schema.connection import DepartmentConnection, DepartmentEdge
 from omnigate.schema.cursors import Cursor, SortValue
@@ -125,7 +125,7 @@ async def resolve_departments(
         max_page_size=context.settings.limits.max_page_size,
     )
     if time_range is None:
-        rows = await catalog.name_page(
+        rows = await department_records.name_page(
             context.store,
             descending=descending,
             after=request.after and (str(request.after.value), request.after.department_id),
@@ -168,7 +168,7 @@ async def _metric_page(
     """A page in metric order: every department's value from ONE aggregation (which
     also primes the page's loaders), sorted in memory by (value, ``_id``)."""
     loaders = info.context.loaders
-    records = await catalog.every(info.context.store)
+    records = await department_records.every(info.context.store)
     ids = [record.id for record in records]
     family, value = METRIC_FIELDS[_ORDER_FIELD[field]]
     loader = getattr(loaders, family)

@@ -5,7 +5,7 @@ The resolver of a page (or of one department) walks the selection under its depa
 ask for, and issues every ``load`` at once, so each loader batches them into one
 aggregation per family and range before any field resolves. It then computes the value
 of every metric field of every department of the page, so that GraphQL reads them as
-plain data (see ``resolvers.plain``).
+plain data (see ``omnigate.internals``).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ async def prefetch(
     """Load every metric the query selects for ``departments`` (at ``path``).
 
     Returns, per department, the value of each metric field by response key (alias or
-    name), which the plain resolvers of ``resolvers.plain`` hand to GraphQL as they are. A
+    name), which the plain resolvers of ``omnigate.internals`` hand to GraphQL as they are. A
     response key asked with different arguments in different places of the selection is
     left out: its field resolver reads the (loaded) loader instead.
     """

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from omnigate import catalog
 from omnigate.context import Context
+from omnigate.records import departments as department_records
 from omnigate.schema.types import Department
 
 
@@ -23,4 +23,4 @@ class DepartmentConnection:
 
     @strawberry.field(description="Number of departments in all pages (counted only when asked).")
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:
-        return await catalog.count(info.context.store)
+        return await department_records.count(info.context.store)

@@ -8,8 +8,8 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from omnigate.catalog import DepartmentRecord
 from omnigate.context import Context
+from omnigate.records.departments import DepartmentRecord
 from omnigate.resolvers.metrics import read
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.inputs import DateRange
@@ -53,7 +53,7 @@ class Department(relay.Node):
     enabled: bool
     archived: bool
     # Metric values computed by ``prefetch`` for this object's selection, by response key
-    # (alias or field name); read by the plain resolvers of ``resolvers.plain``.
+    # (alias or field name); read by the plain resolvers of ``omnigate.internals``.
     prefetched: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod

@@ -1,14 +1,23 @@
-"""Prefetched metric fields answered as plain data, without calling their resolvers.
+"""Everything omnigate relies on from Strawberry's and graphql-core's internals, in one place.
 
+``tests/test_internals.py`` fails loudly when an upgrade changes any of it:
+
+* ``raw_info``: graphql-core's ``GraphQLResolveInfo`` behind Strawberry's ``Info``
+  (``Info._raw_info``), read by the prefetch to see the query's selection.
+* ``selected_fields``: graphql-core's ``collect_subfields`` (fragments, ``@skip`` and
+  ``@include`` applied exactly as the executor applies them).
+* ``PlainExecutionContext``: a subclass of Strawberry's execution context overriding
+  graphql-core's ``execute_field``, to complete prefetched fields as plain data.
+
+Prefetched metric fields answered as plain data, without calling their resolvers:
 Strawberry wraps every field that has a resolver: for each call it builds an ``Info`` and
-converts the arguments into input objects (``DateRange``), ~60 µs per metric field, so
-100 departments × 9 metric fields cost ~60 ms of CPU on their own; graphql-core itself
-first coerces the field's arguments again for every department. ``prefetch`` already
-computed every value of the page (``Department.prefetched``, by response key), so the
-execution context below completes such a field straight from that value, as graphql-core
-completes any resolver's result (same serialization, same errors). A field without a
-prefetched value (a bad argument, an alias asked with two meanings, a department resolved
-without prefetch, or middleware installed) goes through its resolver as usual.
+converts the arguments into input objects (``DateRange``), ~60 µs per metric field;
+graphql-core itself first coerces the field's arguments again for every object. The
+prefetch already computed every value of a page (an object's ``prefetched`` dict, by
+response key), so the execution context below completes such a field straight from that
+value, as graphql-core completes any resolver's result (same serialization, same errors).
+A field without a prefetched value (a bad argument, an alias asked with two meanings, an
+object resolved without prefetch, or middleware installed) goes through its resolver.
 """
 
 from __future__ import annotations
@@ -17,18 +26,24 @@ from collections.abc import Awaitable
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import (
+    FieldDetails,
+    FieldDetailsList,
+    FragmentDetails,
+    collect_subfields,
+)
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
+from strawberry import Info
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-
-from omnigate.schema.types import Department
 
 _MISSING = object()
 
@@ -43,8 +58,8 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # when no extension hooks ``resolve``.
         manager = self.middleware_manager
         self._middleware = bool(manager and manager.middlewares)
-        # field name -> its scalar type when the field is a non-null scalar, else None
-        self._scalars: dict[str, GraphQLLeafType | None] = {}
+        # (type, field) -> its scalar type when the field is a non-null scalar, else None
+        self._scalars: dict[tuple[str, str], GraphQLLeafType | None] = {}
 
     def execute_field(
         self,
@@ -54,13 +69,14 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        if isinstance(source, Department) and source.prefetched and not self._middleware:
-            value = source.prefetched.get(path.key, _MISSING)
+        prefetched = getattr(source, "prefetched", None)
+        if prefetched and not self._middleware:
+            value = prefetched.get(path.key, _MISSING)
             if value is not _MISSING:
                 name = field_details_list[0].node.name.value
-                scalar = self._scalars.get(name, _MISSING)
+                scalar = self._scalars.get((parent_type.name, name), _MISSING)
                 if scalar is _MISSING:
-                    scalar = self._scalars[name] = _non_null_scalar(
+                    scalar = self._scalars[(parent_type.name, name)] = _non_null_scalar(
                         self.schema.get_field(parent_type, name)
                     )
                 if scalar is None or value is None:
@@ -119,3 +135,28 @@ def _non_null_scalar(field_def: GraphQLField | None) -> GraphQLLeafType | None:
     if isinstance(return_type, GraphQLNonNull) and is_leaf_type(return_type.of_type):
         return return_type.of_type
     return None
+
+
+def raw_info(info: Info[Any, Any]) -> GraphQLResolveInfo:
+    """graphql-core's resolve info behind Strawberry's ``Info``."""
+    return info._raw_info
+
+
+def selected_fields(
+    raw: GraphQLResolveInfo, object_type: GraphQLObjectType, nodes: list[FieldNode]
+) -> dict[str, list[FieldNode]]:
+    """The fields selected on ``object_type`` below ``nodes``, by response key, with
+    fragments expanded and ``@skip``/``@include`` applied, as the executor collects them."""
+    fragments = {name: FragmentDetails(node) for name, node in raw.fragments.items()}
+    collected = collect_subfields(
+        raw.schema,
+        fragments,
+        raw.variable_values,
+        raw.operation,
+        object_type,
+        [FieldDetails(node, None) for node in nodes],
+    )
+    return {
+        key: [detail.node for detail in details]
+        for key, details in collected.grouped_field_set.items()
+    }

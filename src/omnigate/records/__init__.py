@@ -1,0 +1,1 @@
+"""Rocket.Chat's entities (departments, ...) read as plain records, below the metrics."""
