@@ -43,9 +43,12 @@ from omnigate.config import Settings
 from omnigate.context import Context
 from omnigate.db import Store, create_client, database_name
 from omnigate.schema import schema
+from omnigate.scope import UNRESTRICTED
 
 TARGET_MS = 15.0
-PRINCIPAL = Principal(user_id="bench", username="bench", utc_offset=0, roles=("admin",))
+PRINCIPAL = Principal(
+    user_id="bench", username="bench", utc_offset=0, roles=("admin",), scope=UNRESTRICTED
+)
 
 
 def _signature(value: Any) -> str:
@@ -76,9 +79,9 @@ class RecordingStore(Store):
         self.tape[f"find {collection} {_signature(query)} {_signature(options)}"] = result
         return result
 
-    async def count(self, collection: str) -> int:
-        result = await super().count(collection)
-        self.tape[f"count {collection}"] = result
+    async def count(self, collection: str, query: Any) -> int:
+        result = await super().count(collection, query)
+        self.tape[f"count {collection} {_signature(query)}"] = result
         return result
 
 
@@ -95,8 +98,8 @@ class ReplayStore(Store):
     async def find(self, collection: str, query: Any, **options: Any) -> list[dict[str, Any]]:
         return self.tape[f"find {collection} {_signature(query)} {_signature(options)}"]
 
-    async def count(self, collection: str) -> int:
-        return self.tape[f"count {collection}"]
+    async def count(self, collection: str, query: Any) -> int:
+        return self.tape[f"count {collection} {_signature(query)}"]
 
 
 async def execute(store: Store, settings: Settings) -> Any:

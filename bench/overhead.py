@@ -40,11 +40,13 @@ from omnigate.db import Store, create_client, database_name
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
 from omnigate.metrics.overview import overview
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.settings import read_settings
 from omnigate.metrics.timezones import reporting_timezone
 from omnigate.metrics.transfers import transfers_by_department
 from omnigate.records import departments as department_records
+from omnigate.scope import UNRESTRICTED
 
 TARGET = 1.2
 
@@ -70,10 +72,14 @@ async def direct_variants(
 
     async def aggregations(ids: list[str], timeout: int, timezone: Any) -> Any:
         return await asyncio.gather(
-            opened_by_department(store, time_range, ids, timeout=timeout),
-            closed_by_department(store, time_range, ids, timeout=timeout),
-            transfers_by_department(store, time_range, ids),
-            overview(store, time_range, None, timezone),
+            opened_by_department(
+                store, GroupQuery.of(time_range, UNRESTRICTED, ids), timeout=timeout
+            ),
+            closed_by_department(
+                store, GroupQuery.of(time_range, UNRESTRICTED, ids), timeout=timeout
+            ),
+            transfers_by_department(store, GroupQuery.of(time_range, UNRESTRICTED, ids)),
+            overview(store, time_range, UNRESTRICTED, None, timezone),
         )
 
     async def same_commands() -> Any:
@@ -81,9 +87,15 @@ async def direct_variants(
         timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
         page, _count = await asyncio.gather(
             department_records.name_page(
-                store, descending=False, after=None, before=None, from_end=False, limit=101
+                store,
+                UNRESTRICTED,
+                descending=False,
+                after=None,
+                before=None,
+                from_end=False,
+                limit=101,
             ),
-            department_records.count(store),
+            department_records.count(store, UNRESTRICTED),
         )
         ids = [record.id for record in page]
         return await aggregations(ids, settings.visitor_inactivity_timeout, timezone)
@@ -91,7 +103,7 @@ async def direct_variants(
     settings = await read_settings(store)
     timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
     page = await department_records.name_page(
-        store, descending=False, after=None, before=None, from_end=False, limit=101
+        store, UNRESTRICTED, descending=False, after=None, before=None, from_end=False, limit=101
     )
     page_ids = [record.id for record in page]
 

@@ -34,6 +34,8 @@ from pymongo import AsyncMongoClient
 
 from omnigate.db.names import DEPARTMENTS as DEPARTMENTS_COLLECTION
 from omnigate.db.names import MESSAGES, ROOMS
+from omnigate.metrics.query import GroupQuery
+from omnigate.scope import UNRESTRICTED
 
 REST_PAGE = 100  # Rocket.Chat's largest `count`
 
@@ -171,12 +173,23 @@ async def explain_families(url: str, department_ids: list[str]) -> dict[str, str
 
     time_range = TimeRange.of(RANGE_START, NOW)
     families = {
-        "opened": (ROOMS, opened_pipeline(time_range, department_ids, timeout=3600)),
-        "closed": (ROOMS, closed_pipeline(time_range, department_ids, timeout=3600)),
-        "transfers": (MESSAGES, transfers_pipeline(time_range, department_ids)),
+        "opened": (
+            ROOMS,
+            opened_pipeline(GroupQuery.of(time_range, UNRESTRICTED, department_ids), timeout=3600),
+        ),
+        "closed": (
+            ROOMS,
+            closed_pipeline(GroupQuery.of(time_range, UNRESTRICTED, department_ids), timeout=3600),
+        ),
+        "transfers": (
+            MESSAGES,
+            transfers_pipeline(GroupQuery.of(time_range, UNRESTRICTED, department_ids)),
+        ),
         "overview": (
             ROOMS,
-            overview_pipeline(time_range, None, ReportingTimezone("UTC", ZoneInfo("UTC"))),
+            overview_pipeline(
+                GroupQuery.of(time_range, UNRESTRICTED), ReportingTimezone("UTC", ZoneInfo("UTC"))
+            ),
         ),
     }
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url, tz_aware=True)

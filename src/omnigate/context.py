@@ -11,6 +11,7 @@ from omnigate.db import Store
 from omnigate.loaders import DataLoaders
 from omnigate.metrics.settings import RocketChatSettings, read_settings
 from omnigate.metrics.timezones import ReportingTimezone, reporting_timezone
+from omnigate.scope import Scope
 
 
 @dataclass(slots=True)
@@ -30,16 +31,18 @@ class Context:
     )
 
     def __post_init__(self) -> None:
-        self.loaders = DataLoaders.build(self.store, self.visitor_inactivity_timeout)
+        self.loaders = DataLoaders.build(self.store, self.scope, self.rocketchat_settings)
+
+    @property
+    def scope(self) -> Scope:
+        """What the caller may see: every loader and listing is keyed by it."""
+        return self.principal.scope
 
     async def rocketchat_settings(self) -> RocketChatSettings:
         """Rocket.Chat's settings, read at most once per request."""
         if self._rocketchat_settings is None:
             self._rocketchat_settings = asyncio.ensure_future(read_settings(self.store))
         return await self._rocketchat_settings
-
-    async def visitor_inactivity_timeout(self) -> int:
-        return (await self.rocketchat_settings()).visitor_inactivity_timeout
 
     async def reporting_timezone(self, argument: str | None) -> ReportingTimezone:
         """The timezone of an overview: the argument, else the reporting setting."""

@@ -5,7 +5,9 @@
 * ``raw_info``: graphql-core's ``GraphQLResolveInfo`` behind Strawberry's ``Info``
   (``Info._raw_info``), read by the prefetch to see the query's selection.
 * ``selected_fields``: graphql-core's ``collect_subfields`` (fragments, ``@skip`` and
-  ``@include`` applied exactly as the executor applies them).
+  ``@include`` applied exactly as the executor applies them); ``variable_values``: the
+  operation's coerced variables, which Strawberry's executor exposes as a plain dict where
+  graphql-core passes its ``VariableValues``.
 * ``PlainExecutionContext``: a subclass of Strawberry's execution context overriding
   graphql-core's ``execute_field``, to complete prefetched fields as plain data.
 
@@ -41,6 +43,7 @@ from graphql.execution.collect_fields import (
     collect_subfields,
 )
 from graphql.execution.executor import to_nodes
+from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
 from strawberry import Info
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -142,6 +145,14 @@ def raw_info(info: Info[Any, Any]) -> GraphQLResolveInfo:
     return info._raw_info
 
 
+def variable_values(raw: GraphQLResolveInfo) -> VariableValues:
+    """The operation's coerced variables as graphql-core's helpers take them."""
+    values: Any = raw.variable_values
+    if isinstance(values, VariableValues):
+        return values
+    return VariableValues(sources={}, coerced=values)
+
+
 def selected_fields(
     raw: GraphQLResolveInfo, object_type: GraphQLObjectType, nodes: list[FieldNode]
 ) -> dict[str, list[FieldNode]]:
@@ -151,7 +162,7 @@ def selected_fields(
     collected = collect_subfields(
         raw.schema,
         fragments,
-        raw.variable_values,
+        variable_values(raw),
         raw.operation,
         object_type,
         [FieldDetails(node, None) for node in nodes],

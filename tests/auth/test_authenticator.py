@@ -10,6 +10,7 @@ from pymongo.database import Database
 from omnigate.auth import Authenticator, Principal
 from omnigate.db import Store
 from omnigate.errors import Forbidden, Unauthenticated
+from omnigate.scope import UNRESTRICTED
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, hashed, set_permission
 
 
@@ -27,7 +28,11 @@ def auth(db: Database, store_for: Callable[[Database], Store]) -> Authenticator:
 async def test_manager_with_own_token_gets_a_principal(db: Database, auth: Authenticator) -> None:
     token = add_user(db, "u1", utcOffset=2)
     assert await auth.authenticate("u1", token) == Principal(
-        user_id="u1", username="name-u1", utc_offset=2.0, roles=("user", "livechat-manager")
+        user_id="u1",
+        username="name-u1",
+        utc_offset=2.0,
+        roles=("user", "livechat-manager"),
+        scope=UNRESTRICTED,
     )
 
 

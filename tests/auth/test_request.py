@@ -40,7 +40,7 @@ def client(mongo_port: int, fresh_db: Database) -> Iterator[TestClient]:
             principal = await authenticate_request(request, request.app.state.auth)
         except OmnigateError as exc:
             return rest_error_response(exc)
-        return JSONResponse(asdict(principal))
+        return JSONResponse({**asdict(principal), "scope": principal.scope.unrestricted})
 
     async def graphql(request: Request) -> Response:
         try:
@@ -70,6 +70,7 @@ def test_headers_are_read_whatever_their_case(client: TestClient) -> None:
             "username": "name-u1",
             "utc_offset": None,
             "roles": ["admin"],
+            "scope": True,
         }
 
 

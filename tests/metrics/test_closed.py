@@ -9,7 +9,9 @@ from pymongo.database import Database
 
 from omnigate.db import Store
 from omnigate.metrics.closed import closed_by_department
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
+from omnigate.scope import UNRESTRICTED
 
 from . import reference
 from .documents import Document, at, closed, room
@@ -51,7 +53,9 @@ def rooms(fresh_db: Database) -> list[Document]:
 
 
 async def test_all_departments(store: Store, rooms: list[Document]) -> None:
-    found = await closed_by_department(store, RANGE, None, timeout=3600)
+    found = await closed_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3600
+    )
     reference.assert_rows(found, reference.closed(rooms, START, END))
     sales = found["sales"]
     assert sales.rooms == 5  # edges, bare, no-metrics, abandoned, busy
@@ -66,13 +70,17 @@ async def test_all_departments(store: Store, rooms: list[Document]) -> None:
 async def test_department_filter(
     store: Store, rooms: list[Document], departments: list[str | None]
 ) -> None:
-    found = await closed_by_department(store, RANGE, departments, timeout=3600)
+    found = await closed_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, departments), timeout=3600
+    )
     reference.assert_rows(found, reference.closed(rooms, START, END, departments))
     assert "nobody" not in found
 
 
 async def test_custom_inactivity_timeout(store: Store, rooms: list[Document]) -> None:
-    found = await closed_by_department(store, RANGE, None, timeout=3599)
+    found = await closed_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3599
+    )
     reference.assert_rows(found, reference.closed(rooms, START, END, timeout=3599))
     assert found["sales"].abandoned == 2
 
@@ -80,12 +88,22 @@ async def test_custom_inactivity_timeout(store: Store, rooms: list[Document]) ->
 async def test_single_instant_range(store: Store, rooms: list[Document]) -> None:
     """A range of one instant keeps a room opened and closed at that very instant."""
     one_ms = TimeRange.of(at("2024-05-10T12:00"), at("2024-05-10T12:00"))
-    found = await closed_by_department(store, one_ms, ["support"], timeout=3600)
+    found = await closed_by_department(
+        store, GroupQuery.of(one_ms, UNRESTRICTED, ["support"]), timeout=3600
+    )
     assert found["support"].rooms == 1
 
 
 async def test_empty_range_and_empty_filter_do_not_query(no_query_store: Store) -> None:
     assert (
-        await closed_by_department(no_query_store, TimeRange.of(END, START), None, timeout=1) == {}
+        await closed_by_department(
+            no_query_store, GroupQuery.of(TimeRange.of(END, START), UNRESTRICTED), timeout=1
+        )
+        == {}
     )
-    assert await closed_by_department(no_query_store, RANGE, (), timeout=1) == {}
+    assert (
+        await closed_by_department(
+            no_query_store, GroupQuery.of(RANGE, UNRESTRICTED, ()), timeout=1
+        )
+        == {}
+    )

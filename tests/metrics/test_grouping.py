@@ -20,7 +20,9 @@ from omnigate.db import Store, create_client
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
 from omnigate.metrics.overview import overview
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.transfers import transfers_by_department
+from omnigate.scope import UNRESTRICTED
 from tests.conftest import mongo_url
 
 from .test_random import FIRST, LAST, ZONES, Data, TimeRange, random_data
@@ -76,11 +78,15 @@ async def test_department_families_return_one_row_per_department(
     recorded: tuple[Store, Recorder, Data],
 ) -> None:
     store, recorder, (rooms, _) = recorded
-    opened = await opened_by_department(store, WHOLE, None, timeout=3600)
+    opened = await opened_by_department(
+        store, GroupQuery.of(WHOLE, UNRESTRICTED, None), timeout=3600
+    )
     assert len(recorder.one_aggregation()) == len(opened) == 4 < len(rooms)
-    closed = await closed_by_department(store, WHOLE, ["d1", None, "nobody"], timeout=3600)
+    closed = await closed_by_department(
+        store, GroupQuery.of(WHOLE, UNRESTRICTED, ["d1", None, "nobody"]), timeout=3600
+    )
     assert len(recorder.one_aggregation()) == len(closed) == 2
-    transfers = await transfers_by_department(store, WHOLE, None)
+    transfers = await transfers_by_department(store, GroupQuery.of(WHOLE, UNRESTRICTED, None))
     assert len(recorder.one_aggregation()) == len(transfers) == 4
 
 
@@ -89,7 +95,7 @@ async def test_overview_returns_one_row_per_local_hour(
     recorded: tuple[Store, Recorder, Data], zone
 ) -> None:
     store, recorder, (rooms, _) = recorded
-    data = await overview(store, WHOLE, None, zone)
+    data = await overview(store, WHOLE, UNRESTRICTED, None, zone)
     hours = {
         (local.date(), local.hour)
         for r in rooms

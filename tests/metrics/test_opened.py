@@ -10,7 +10,9 @@ from pymongo.database import Database
 from omnigate.db import Store
 from omnigate.errors import LimitExceeded
 from omnigate.metrics.opened import opened_by_department
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
+from omnigate.scope import UNRESTRICTED
 
 from . import reference
 from .documents import Document, at, room, served
@@ -61,7 +63,9 @@ def rooms(fresh_db: Database) -> list[Document]:
 
 
 async def test_all_departments(store: Store, rooms: list[Document]) -> None:
-    found = await opened_by_department(store, RANGE, None, timeout=3600)
+    found = await opened_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3600
+    )
     reference.assert_rows(found, reference.opened(rooms, START, END))
     assert set(found) == {"sales", "support", None}
     sales = found["sales"]
@@ -81,7 +85,9 @@ async def test_all_departments(store: Store, rooms: list[Document]) -> None:
 async def test_department_filter(
     store: Store, rooms: list[Document], departments: list[str | None]
 ) -> None:
-    found = await opened_by_department(store, RANGE, departments, timeout=3600)
+    found = await opened_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, departments), timeout=3600
+    )
     reference.assert_rows(found, reference.opened(rooms, START, END, departments))
     assert "nobody" not in found
 
@@ -90,7 +96,9 @@ async def test_department_filter(
 async def test_chats_answered_variants(
     store: Store, rooms: list[Document], answered: bool | None
 ) -> None:
-    found = await opened_by_department(store, RANGE, None, timeout=3600)
+    found = await opened_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3600
+    )
     for department, row in found.items():
         expected = [
             r
@@ -101,7 +109,9 @@ async def test_chats_answered_variants(
 
 
 async def test_custom_inactivity_timeout(store: Store, rooms: list[Document]) -> None:
-    found = await opened_by_department(store, RANGE, None, timeout=3599)
+    found = await opened_by_department(
+        store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3599
+    )
     reference.assert_rows(found, reference.opened(rooms, START, END, timeout=3599))
     assert found["sales"].abandoned == 3
     assert found["sales"].abandoned_percentage == pytest.approx(100 * 3 / 8)
@@ -109,12 +119,27 @@ async def test_custom_inactivity_timeout(store: Store, rooms: list[Document]) ->
 
 async def test_range_without_rooms(store: Store, rooms: list[Document]) -> None:
     later = TimeRange.of(at("2025-01-01T00:00"), at("2025-02-01T00:00"))
-    assert await opened_by_department(store, later, None, timeout=3600) == {}
+    assert (
+        await opened_by_department(store, GroupQuery.of(later, UNRESTRICTED, None), timeout=3600)
+        == {}
+    )
 
 
 async def test_empty_range_and_empty_filter_do_not_query(no_query_store: Store) -> None:
     backwards = TimeRange.of(END, START)
-    assert await opened_by_department(no_query_store, backwards, None, timeout=3600) == {}
-    assert await opened_by_department(no_query_store, RANGE, [], timeout=3600) == {}
+    assert (
+        await opened_by_department(
+            no_query_store, GroupQuery.of(backwards, UNRESTRICTED, None), timeout=3600
+        )
+        == {}
+    )
+    assert (
+        await opened_by_department(
+            no_query_store, GroupQuery.of(RANGE, UNRESTRICTED, []), timeout=3600
+        )
+        == {}
+    )
     with pytest.raises(LimitExceeded):  # the store really refuses to query
-        await opened_by_department(no_query_store, RANGE, None, timeout=3600)
+        await opened_by_department(
+            no_query_store, GroupQuery.of(RANGE, UNRESTRICTED, None), timeout=3600
+        )

@@ -12,6 +12,7 @@ from omnigate.db import Store
 from omnigate.metrics.overview import hour_label, overview
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
+from omnigate.scope import UNRESTRICTED
 
 from . import reference
 from .documents import Document, at, room
@@ -46,7 +47,7 @@ async def _check(
     department: str | None = None,
 ) -> dict:
     """Run ``overview`` and compare it with the reference; return the reference."""
-    data = await overview(store, time_range, department, zone)
+    data = await overview(store, time_range, UNRESTRICTED, department, zone)
     expected = reference.overview(rooms, time_range.start, time_range.end, department, zone.tzinfo)
     reference.assert_overview(data, expected)
     assert (data.start, data.end, data.timezone) == (time_range.start, time_range.end, zone.name)
@@ -85,7 +86,7 @@ async def test_counts_and_productivity(store: Store, insert) -> None:
         room("reaction-only", at("2024-05-02T12:00"), metrics={"reaction": {"ft": 1000}}),
     )
     time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-07T23:59:59.999"))
-    data = await overview(store, time_range, None, UTC_TZ)
+    data = await overview(store, time_range, UNRESTRICTED, None, UTC_TZ)
     await _check(store, rooms, time_range, UTC_TZ)
     assert (data.total, data.open, data.on_hold, data.messages) == (9, 7, 1, 10)
     assert data.per_day == pytest.approx(9 / 7)
@@ -97,7 +98,7 @@ async def test_counts_and_productivity(store: Store, insert) -> None:
     assert (data.busiest_hour.hour, data.busiest_hour.label) == (10, "10AM- 11AM")
     assert data.busiest_hour.messages == 8
 
-    sales = await overview(store, time_range, "sales", UTC_TZ)
+    sales = await overview(store, time_range, UNRESTRICTED, "sales", UTC_TZ)
     await _check(store, rooms, time_range, UTC_TZ, "sales")
     assert (sales.total, sales.messages) == (5, 10)
 
@@ -113,7 +114,7 @@ async def test_boundaries(store: Store, insert) -> None:
     )
     time_range = TimeRange.of(start, end)
     await _check(store, rooms, time_range, UTC_TZ)
-    data = await overview(store, time_range, None, UTC_TZ)
+    data = await overview(store, time_range, UNRESTRICTED, None, UTC_TZ)
     assert (data.total, data.messages, data.per_day) == (2, 2, 2.0)
     assert data.busiest_hour.hour == 0  # tie between 0h and 23h: the earliest
 
@@ -129,7 +130,7 @@ async def test_busiest_day_and_hour_ties_go_to_the_earliest(store: Store, insert
     )
     time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-03T23:59:59.999"))
     await _check(store, rooms, time_range, UTC_TZ)
-    data = await overview(store, time_range, None, UTC_TZ)
+    data = await overview(store, time_range, UNRESTRICTED, None, UTC_TZ)
     assert (data.busiest_day.date, data.busiest_day.weekday) == ("2024-05-01", "Wednesday")
     assert (data.busiest_hour.hour, data.busiest_hour.messages) == (22, 5)
 
@@ -141,7 +142,7 @@ async def test_tie_within_a_day(store: Store, insert) -> None:
         room("other-day", at("2024-05-03T07:00"), msgs=7),
     )
     time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-03T23:59:59.999"))
-    data = await overview(store, time_range, None, UTC_TZ)
+    data = await overview(store, time_range, UNRESTRICTED, None, UTC_TZ)
     await _check(store, rooms, time_range, UTC_TZ)
     assert data.busiest_day.date == "2024-05-02"
     assert (data.busiest_hour.hour, data.busiest_hour.label) == (7, "7AM- 8AM")
@@ -150,7 +151,7 @@ async def test_tie_within_a_day(store: Store, insert) -> None:
 async def test_rooms_without_messages_still_have_a_busiest_day(store: Store, insert) -> None:
     rooms = insert(room("b", at("2024-05-03T05:00")), room("a", at("2024-05-02T09:00")))
     time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-03T23:59:59.999"))
-    data = await overview(store, time_range, None, UTC_TZ)
+    data = await overview(store, time_range, UNRESTRICTED, None, UTC_TZ)
     await _check(store, rooms, time_range, UTC_TZ)
     assert (data.busiest_day.date, data.busiest_day.messages) == ("2024-05-02", 0)
     assert data.busiest_hour.hour == 9
@@ -174,7 +175,7 @@ async def test_timezone_moves_rooms_across_midnight(
         room("next-day", at("2024-05-02T09:00"), msgs=6),
     )
     time_range = TimeRange.of(at("2024-04-30T00:00"), at("2024-05-03T00:00"))
-    data = await overview(store, time_range, None, zone)
+    data = await overview(store, time_range, UNRESTRICTED, None, zone)
     await _check(store, rooms, time_range, zone)
     assert (data.busiest_day.date, data.busiest_day.weekday) == (date, weekday)
     assert data.busiest_hour.hour == hour
@@ -183,7 +184,7 @@ async def test_timezone_moves_rooms_across_midnight(
 async def test_winter_berlin_is_one_hour_ahead(store: Store, insert) -> None:
     rooms = insert(room("late-night", at("2024-01-01T23:30"), msgs=1))
     time_range = TimeRange.of(at("2024-01-01T00:00"), at("2024-01-03T00:00"))
-    data = await overview(store, time_range, None, BERLIN)
+    data = await overview(store, time_range, UNRESTRICTED, None, BERLIN)
     await _check(store, rooms, time_range, BERLIN)
     assert (data.busiest_day.date, data.busiest_hour.hour) == ("2024-01-02", 0)
 
@@ -202,7 +203,7 @@ async def test_dst_day(
         room("after", at("2024-10-27T02:30"), msgs=5),
     )
     time_range = TimeRange.of(at("2024-10-26T00:00"), at("2024-10-28T00:00"))
-    data = await overview(store, time_range, None, zone)
+    data = await overview(store, time_range, UNRESTRICTED, None, zone)
     await _check(store, rooms, time_range, zone)
     assert data.busiest_day.date == "2024-10-27"
     assert (data.busiest_hour.hour, data.busiest_hour.messages) == (hour, messages)
@@ -218,7 +219,7 @@ async def test_per_day_counts_calendar_days_in_the_timezone(
     rooms = insert(*(room(f"r{i}", at("2024-01-02T00:30"), msgs=1) for i in range(3)))
     # 23:00Z → 01:00Z: two days in UTC, but one in +02:00 (01:00-03:00) and -05:00 (18:00-20:00)
     time_range = TimeRange.of(at("2024-01-01T23:00"), at("2024-01-02T01:00"))
-    data = await overview(store, time_range, None, zone)
+    data = await overview(store, time_range, UNRESTRICTED, None, zone)
     await _check(store, rooms, time_range, zone)
     assert data.per_day == pytest.approx(3 / days)
 
@@ -226,7 +227,7 @@ async def test_per_day_counts_calendar_days_in_the_timezone(
 async def test_no_rooms(store: Store, insert) -> None:
     insert(room("elsewhere", at("2023-01-01T00:00"), msgs=3))
     time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-02T00:00"))
-    data = await overview(store, time_range, None, PLUS_2)
+    data = await overview(store, time_range, UNRESTRICTED, None, PLUS_2)
     assert (data.total, data.open, data.on_hold, data.messages, data.per_day) == (0, 0, 0, 0, 0.0)
     assert data.busiest_day is None and data.busiest_hour is None
     assert data.average_response_time == data.average_reaction_time == 0.0
@@ -235,7 +236,7 @@ async def test_no_rooms(store: Store, insert) -> None:
 
 async def test_empty_range_does_not_query(no_query_store: Store) -> None:
     backwards = TimeRange.of(at("2024-05-02T00:00"), at("2024-05-01T00:00"))
-    data = await overview(no_query_store, backwards, "sales", BERLIN)
+    data = await overview(no_query_store, backwards, UNRESTRICTED, "sales", BERLIN)
     assert (data.total, data.per_day, data.busiest_day, data.timezone) == (
         0,
         0.0,

@@ -13,10 +13,12 @@ from omnigate.db import Store
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
 from omnigate.metrics.overview import overview
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.settings import read_settings
 from omnigate.metrics.timezones import ReportingTimezone
 from omnigate.metrics.transfers import transfers_by_department
+from omnigate.scope import UNRESTRICTED
 
 from . import reference
 from .documents import Document, at, random_room, setting, transfer
@@ -71,16 +73,20 @@ async def test_department_families(store: Store, data: Data) -> None:
         for departments in FILTERS:
             for timeout in (3600, 3599):
                 reference.assert_rows(
-                    await opened_by_department(store, time_range, departments, timeout=timeout),
+                    await opened_by_department(
+                        store, GroupQuery.of(time_range, UNRESTRICTED, departments), timeout=timeout
+                    ),
                     reference.opened(rooms, start, end, departments, timeout),
                 )
                 reference.assert_rows(
-                    await closed_by_department(store, time_range, departments, timeout=timeout),
+                    await closed_by_department(
+                        store, GroupQuery.of(time_range, UNRESTRICTED, departments), timeout=timeout
+                    ),
                     reference.closed(rooms, start, end, departments, timeout),
                 )
-            assert await transfers_by_department(store, time_range, departments) == (
-                reference.transfers(rooms, messages, start, end, departments)
-            )
+            assert await transfers_by_department(
+                store, GroupQuery.of(time_range, UNRESTRICTED, departments)
+            ) == (reference.transfers(rooms, messages, start, end, departments))
 
 
 async def test_overview(store: Store, data: Data) -> None:
@@ -88,7 +94,7 @@ async def test_overview(store: Store, data: Data) -> None:
     for time_range in _ranges(rooms):
         for zone in ZONES:
             for department in (None, "d1"):
-                found = await overview(store, time_range, department, zone)
+                found = await overview(store, time_range, UNRESTRICTED, department, zone)
                 expected = reference.overview(
                     rooms, time_range.start, time_range.end, department, zone.tzinfo
                 )
@@ -101,9 +107,13 @@ async def test_inactivity_timeout_setting(fresh_db: Database, store: Store, data
     timeout = (await read_settings(store)).visitor_inactivity_timeout
     time_range = _ranges(rooms)[0]
     start, end = time_range.start, time_range.end
-    opened = await opened_by_department(store, time_range, None, timeout=timeout)
+    opened = await opened_by_department(
+        store, GroupQuery.of(time_range, UNRESTRICTED, None), timeout=timeout
+    )
     reference.assert_rows(opened, reference.opened(rooms, start, end, timeout=3601))
-    closed = await closed_by_department(store, time_range, None, timeout=timeout)
+    closed = await closed_by_department(
+        store, GroupQuery.of(time_range, UNRESTRICTED, None), timeout=timeout
+    )
     reference.assert_rows(closed, reference.closed(rooms, start, end, timeout=3601))
     default = reference.opened(rooms, start, end)
     assert sum(r.abandoned for r in opened.values()) < sum(r.abandoned for r in default.values())

@@ -8,8 +8,10 @@ import pytest
 from pymongo.database import Database
 
 from omnigate.db import Store
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.transfers import transfers_by_department
+from omnigate.scope import UNRESTRICTED
 
 from . import reference
 from .documents import Document, at, room, transfer
@@ -48,7 +50,7 @@ def data(fresh_db: Database) -> tuple[list[Document], list[Document]]:
 async def test_counts_each_event_by_current_department(
     store: Store, data: tuple[list[Document], list[Document]]
 ) -> None:
-    found = await transfers_by_department(store, RANGE, None)
+    found = await transfers_by_department(store, GroupQuery.of(RANGE, UNRESTRICTED, None))
     assert found == reference.transfers(*data, START, END)
     assert found == {"support": 2, "sales": 1, None: 3}
     assert all(type(count) is int for count in found.values())
@@ -60,11 +62,18 @@ async def test_counts_each_event_by_current_department(
 async def test_department_filter(
     store: Store, data: tuple[list[Document], list[Document]], departments: list[str | None]
 ) -> None:
-    found = await transfers_by_department(store, RANGE, departments)
+    found = await transfers_by_department(store, GroupQuery.of(RANGE, UNRESTRICTED, departments))
     assert found == reference.transfers(*data, START, END, departments)
     assert "billing" not in found and "nobody" not in found
 
 
 async def test_empty_range_and_empty_filter_do_not_query(no_query_store: Store) -> None:
-    assert await transfers_by_department(no_query_store, TimeRange.of(END, START), None) == {}
-    assert await transfers_by_department(no_query_store, RANGE, []) == {}
+    assert (
+        await transfers_by_department(
+            no_query_store, GroupQuery.of(TimeRange.of(END, START), UNRESTRICTED)
+        )
+        == {}
+    )
+    assert (
+        await transfers_by_department(no_query_store, GroupQuery.of(RANGE, UNRESTRICTED, [])) == {}
+    )

@@ -11,7 +11,7 @@ import pytest
 from pymongo import MongoClient
 from starlette.testclient import TestClient
 
-from omnigate.http.rest.departments import LISTS
+from omnigate.http.rest.departments import REST_METRICS
 from omnigate.metrics.rows import OpenedRow
 from omnigate.seed import SeedReport
 from tests.conftest import SEED_NOW, SEEDED_DB
@@ -62,7 +62,7 @@ def get(client: TestClient, path: str, headers: dict[str, str], **query: str) ->
 
 
 def test_the_table_serves_every_path_of_the_spec() -> None:
-    assert [spec.path for spec in LISTS] == PATHS
+    assert sorted(m.rest.path for m in REST_METRICS if m.rest) == sorted(PATHS)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -181,10 +181,12 @@ def test_default_paging_and_past_the_end(rest_client: TestClient, headers: dict[
 
 def test_percentage_floors_without_float_artefacts() -> None:
     """29 of 100 is 29 %, although 29 / 100 * 100 is 28.999999999999996 in floats."""
-    [spec] = [spec for spec in LISTS if spec.path == "percentage-abandoned-chats"]
+    [metric] = [m for m in REST_METRICS if m.name == "abandonedChatsPercentage"]
+    assert metric.rest is not None
     assert 29 / 100 * 100 < 29
-    assert spec.item(OpenedRow(rooms=100, abandoned=29), None) == {"percentageOfAbandonedChats": 29}
-    assert spec.item(OpenedRow(rooms=3, abandoned=2), None) == {"percentageOfAbandonedChats": 66}
+    for rooms, abandoned, expected in ((100, 29, 29), (3, 2, 66)):
+        value = metric.value(OpenedRow(rooms=rooms, abandoned=abandoned), {})
+        assert metric.rest.item(value) == {"percentageOfAbandonedChats": expected}
 
 
 def test_seed_documentation_call(

@@ -14,10 +14,15 @@ from omnigate.config import Settings
 from omnigate.context import Context
 from omnigate.db import Store
 from omnigate.schema import schema
+from omnigate.scope import UNRESTRICTED
 
 DEFAULT_SETTINGS = Settings()
 MANAGER = Principal(
-    user_id="manager", username="manager", utc_offset=-3, roles=("livechat-manager",)
+    user_id="manager",
+    username="manager",
+    utc_offset=-3,
+    roles=("livechat-manager",),
+    scope=UNRESTRICTED,
 )
 
 

@@ -11,6 +11,7 @@ from pymongo import AsyncMongoClient
 from pymongo.database import Database
 from pymongo.monitoring import CommandListener, CommandStartedEvent, CommandSucceededEvent
 
+from omnigate.config import Limits, Settings
 from omnigate.db import Store, create_client
 from tests.conftest import mongo_url
 from tests.metrics.documents import at
@@ -180,3 +181,39 @@ async def test_department_overviews_of_a_page_are_one_aggregation(
     # one aggregation for the twenty departments (grouped by department, day, hour), one
     # for the workspace
     assert recorder.aggregations == ["rocketchat_room", "rocketchat_room"]
+
+
+async def test_skipped_metrics_launch_no_aggregation_and_spend_no_budget(
+    fresh_db: Database, execute: Execute, recorded: tuple[Store, Recorder]
+) -> None:
+    """``@skip``/``@include`` are applied before prefetching: only the families of the
+    fields that will be answered are aggregated, counted on the wire."""
+    _insert(fresh_db, departments=10)
+    store, recorder = recorded
+    query = """query($r: DateRange!, $yes: Boolean!, $no: Boolean!) { departments(first: 10) {
+      edges { node { name chats(range: $r)
+        transferredChats(range: $r) @skip(if: $yes)
+        ...Closed @include(if: $no)
+        overview(range: $r) @include(if: $no) { conversations { total } } } } } }
+      fragment Closed on Department { averageChatDuration(range: $r) abandonedChats(range: $r) }"""
+    variables = {"r": RANGE, "yes": True, "no": False}
+    result = await execute(query, variables, store=store)
+    assert result.errors is None
+    node = result.data["departments"]["edges"][0]["node"]
+    assert node == {"name": "Department 000", "chats": 5}
+    assert recorder.aggregations == ["rocketchat_room"]  # the opened family alone
+    # with a budget of one aggregation the same request still passes
+    one = Settings(limits=Limits(max_aggregations=1))
+    recorder.reset()
+    assert (await execute(query, variables, store=store, settings=one)).errors is None
+    assert recorder.aggregations == ["rocketchat_room"]
+    # and flipping the directives brings the other three families in
+    recorder.reset()
+    flipped = await execute(query, {"r": RANGE, "yes": False, "no": True}, store=store)
+    assert flipped.errors is None
+    assert sorted(recorder.aggregations) == [
+        "rocketchat_message",
+        "rocketchat_room",
+        "rocketchat_room",
+        "rocketchat_room",
+    ]

@@ -3,6 +3,7 @@ what their resolvers answer, and fall back to them whenever a value was not pref
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -52,9 +53,11 @@ async def test_page_values_equal_the_resolvers_values(
     plain = await execute(query, {"r": MAY})
     assert plain.errors is None
     # without prefetched values every field goes through its strawberry resolver
-    from_record = Department.from_record.__func__  # type: ignore[attr-defined]
+    from_node = Department.from_node.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(
-        Department, "from_record", classmethod(lambda cls, record, _=None: from_record(cls, record))
+        Department,
+        "from_node",
+        classmethod(lambda cls, node: from_node(cls, dataclasses.replace(node, prefetched=None))),
     )
     resolved = await execute(query, {"r": MAY})
     assert resolved.errors is None

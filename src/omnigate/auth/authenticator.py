@@ -10,12 +10,17 @@ from typing import Any
 from omnigate.auth.principal import Principal
 from omnigate.auth.tokens import hash_token, matches_any
 from omnigate.db import Store
-from omnigate.db.names import PERMISSIONS, USERS
+from omnigate.db.names import DEPARTMENTS, PERMISSIONS, UNIT_MONITORS, USERS
 from omnigate.errors import Forbidden, Unauthenticated
+from omnigate.scope import UNRESTRICTED, Scope
 
 VIEW_LIVECHAT_MANAGER = "view-livechat-manager"
 # Rocket.Chat's default roles for the permission, used when its document is missing.
 DEFAULT_MANAGER_ROLES = frozenset({"livechat-manager", "livechat-monitor", "admin"})
+# Roles that see everything whatever else they hold (SPEC §7); a monitor is restricted.
+UNRESTRICTED_ROLES = frozenset({"admin", "livechat-manager"})
+MONITOR_ROLE = "livechat-monitor"
+UNIT_TYPE = "u"
 MAX_CACHE_SECONDS = 5.0
 MAX_CACHE_ENTRIES = 10_000
 
@@ -36,11 +41,12 @@ _CacheKey = tuple[str, str]  # (user id, hashed token): never the raw token
 
 
 class Authenticator:
-    """Checks a user id and login token against ``users``, then the permission.
+    """Checks a user id and login token against ``users``, then the permission, and
+    resolves the caller's scope (SPEC §7).
 
-    Successful checks are cached for ``cache_seconds`` (at most 5) under the user id and
-    the token's hash; failures are never cached. The cache holds at most ``max_entries``
-    principals, dropping the oldest first.
+    Successful checks (scope included) are cached for ``cache_seconds`` (at most 5) under
+    the user id and the token's hash; failures are never cached. The cache holds at most
+    ``max_entries`` principals, dropping the oldest first.
     """
 
     def __init__(
@@ -80,7 +86,29 @@ class Authenticator:
         roles = _strings(user.get("roles"))
         if (await self._manager_roles()).isdisjoint(roles):
             raise Forbidden(FORBIDDEN_MESSAGE)
-        return Principal(user_id, str(user.get("username") or ""), _utc_offset(user), roles)
+        scope = await self._scope(user_id, roles)
+        return Principal(user_id, str(user.get("username") or ""), _utc_offset(user), roles, scope)
+
+    async def _scope(self, user_id: str, roles: tuple[str, ...]) -> Scope:
+        """Unrestricted for managers, admins, non-monitors and workspaces without units;
+        else the monitor's units and the departments whose ``ancestors`` hold one."""
+        if not UNRESTRICTED_ROLES.isdisjoint(roles) or MONITOR_ROLE not in roles:
+            return UNRESTRICTED
+        unit = await self._store.find_one(DEPARTMENTS, {"type": UNIT_TYPE}, projection={"_id": 1})
+        if unit is None:
+            return UNRESTRICTED
+        monitored = await self._store.find(
+            UNIT_MONITORS, {"monitorId": user_id}, projection={"unitId": 1}
+        )
+        units = {str(d["unitId"]) for d in monitored if isinstance(d.get("unitId"), str)}
+        if not units:
+            return Scope.monitor((), ())
+        departments = await self._store.find(
+            DEPARTMENTS,
+            {"type": {"$ne": UNIT_TYPE}, "ancestors": {"$in": sorted(units)}},
+            projection={"_id": 1},
+        )
+        return Scope.monitor(units, (str(d["_id"]) for d in departments))
 
     async def _manager_roles(self) -> frozenset[str]:
         permission = await self._store.find_one(

@@ -97,10 +97,14 @@ class Store:
         found = await self.find(collection, query, projection=projection, limit=1)
         return found[0] if found else None
 
-    async def count(self, collection: str) -> int:
-        """Documents in ``collection`` (the ``count`` command: no aggregation, no scan)."""
+    async def count(self, collection: str, query: Document) -> int:
+        """Documents of ``collection`` matching ``query``: the ``count`` command (not an
+        aggregation, so not counted against the budget)."""
         try:
-            return await self.db[collection].estimated_document_count(maxTimeMS=self.max_time_ms)
+            reply = await self.db.command(
+                {"count": collection, "query": query, "maxTimeMS": self.max_time_ms}
+            )
+            return int(reply["n"])
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 

@@ -1,34 +1,34 @@
-"""Per-request DataLoaders, one module per aggregation family."""
+"""Per-request DataLoaders: one generic loader per metric family, overviews, departments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from omnigate.db import Store
-from omnigate.loaders.closed import ClosedLoader, closed_loader
 from omnigate.loaders.departments import DepartmentLoader, department_loader
-from omnigate.loaders.family import Timeout
-from omnigate.loaders.opened import OpenedLoader, opened_loader
+from omnigate.loaders.family import FamilyLoader, SettingsReader
 from omnigate.loaders.overview import OverviewLoader, overview_loader
-from omnigate.loaders.transfers import TransfersLoader, transfers_loader
+from omnigate.metrics.families import FAMILIES, Family
+from omnigate.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)
 class DataLoaders:
     """The loaders of one request; built fresh per request so caches never leak."""
 
-    opened: OpenedLoader
-    closed: ClosedLoader
-    transfers: TransfersLoader
+    families: dict[Family, FamilyLoader]
     overview: OverviewLoader
     departments: DepartmentLoader
 
     @classmethod
-    def build(cls, store: Store, timeout: Timeout) -> DataLoaders:
+    def build(cls, store: Store, scope: Scope, settings: SettingsReader) -> DataLoaders:
         return cls(
-            opened=opened_loader(store, timeout),
-            closed=closed_loader(store, timeout),
-            transfers=transfers_loader(store),
+            families={
+                family: FamilyLoader(spec, store, settings) for family, spec in FAMILIES.items()
+            },
             overview=overview_loader(store),
-            departments=department_loader(store),
+            departments=department_loader(store, scope),
         )
+
+    def family(self, family: Family) -> FamilyLoader:
+        return self.families[family]

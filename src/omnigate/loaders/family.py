@@ -1,61 +1,74 @@
-"""The shared shape of the metric-family loaders.
+"""The DataLoader of a metric family (see ``metrics.families``), one per family and request.
 
-Keys are ``(TimeRange, department)``; a batch is split by range (the cache-key segment)
-and each range costs ONE aggregation with ``departmentId: {$in: [...]}`` for every
-department asked in the batch. ``load_all`` answers every department at once (for metric
-orderings) and primes the per-department cache so the page's fields cost nothing more.
+Keys are ``(TimeRange, Scope, group)``; a batch is split by (range, scope), the cache-key
+segment, and each segment costs ONE aggregation with ``departmentId: {$in: [...]}`` for
+every group asked in the batch. ``load_all`` answers every visible group at once (for
+metric orderings) and primes the per-group cache so the page's fields cost nothing more.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from omnigate.db import Store
+from omnigate.metrics.families import FamilySpec
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import DepartmentKey
+from omnigate.metrics.rows import GroupKey
+from omnigate.metrics.settings import RocketChatSettings
+from omnigate.scope import Scope
 
-Row = TypeVar("Row")
-Key = tuple[TimeRange, DepartmentKey]
-Timeout = Callable[[], Awaitable[int]]  # the visitor-inactivity timeout, read once per request
-Fetch = Callable[[TimeRange, Collection[DepartmentKey] | None], Awaitable[dict[DepartmentKey, Row]]]
+FamilyKey = tuple[TimeRange, Scope, GroupKey]
+Segment = tuple[TimeRange, Scope]
+# Rocket.Chat's settings (the inactivity timeout), read at most once per request
+SettingsReader = Callable[[], Awaitable[RocketChatSettings]]
 
 
-class FamilyLoader(DataLoader[Key, Row], Generic[Row]):
-    """A DataLoader over one metric family (``fetch`` runs its single aggregation)."""
+class FamilyLoader(DataLoader[FamilyKey, Any]):
+    """A DataLoader over one metric family (its ``run`` is a single aggregation)."""
 
-    def __init__(self, fetch: Fetch[Row], empty: Row) -> None:
+    def __init__(self, spec: FamilySpec[Any], store: Store, settings: SettingsReader) -> None:
         super().__init__(load_fn=self._load_batch)
-        self._fetch = fetch
-        self._empty = empty
-        self._all: dict[TimeRange, asyncio.Future[dict[DepartmentKey, Row]]] = {}
+        self._spec = spec
+        self._store = store
+        self._settings = settings
+        self._all: dict[Segment, asyncio.Future[dict[GroupKey, Any]]] = {}
 
-    async def _load_batch(self, keys: Sequence[Key]) -> list[Row]:
-        by_range: dict[TimeRange, list[DepartmentKey]] = defaultdict(list)
-        for time_range, department in keys:
-            by_range[time_range].append(department)
-        ranges = list(by_range)
-        results = await asyncio.gather(*(self._fetch(r, set(by_range[r])) for r in ranges))
-        rows = dict(zip(ranges, results, strict=True))
-        return [rows[time_range].get(department, self._empty) for time_range, department in keys]
+    async def _run(self, query: GroupQuery) -> dict[GroupKey, Any]:
+        return await self._spec.run(self._store, query, await self._settings())
+
+    async def _load_batch(self, keys: Sequence[FamilyKey]) -> list[Any]:
+        by_segment: dict[Segment, set[GroupKey]] = defaultdict(set)
+        for time_range, scope, group in keys:
+            by_segment[(time_range, scope)].add(group)
+        segments = list(by_segment)
+        results = await asyncio.gather(
+            *(self._run(GroupQuery.of(*segment, by_segment[segment])) for segment in segments)
+        )
+        rows = dict(zip(segments, results, strict=True))
+        empty = self._spec.empty
+        return [rows[(time_range, scope)].get(group, empty) for time_range, scope, group in keys]
 
     async def load_all(
-        self, time_range: TimeRange, departments: Iterable[DepartmentKey]
-    ) -> dict[DepartmentKey, Row]:
-        """Rows of every group in ``time_range``; primes the cache for ``departments``."""
-        future = self._all.get(time_range)
+        self, time_range: TimeRange, scope: Scope, groups: Iterable[GroupKey]
+    ) -> dict[GroupKey, Any]:
+        """Rows of every visible group; primes the cache for ``groups``."""
+        segment = (time_range, scope)
+        future = self._all.get(segment)
         if future is None:
-            future = asyncio.ensure_future(self._fetch(time_range, None))
-            self._all[time_range] = future
+            future = asyncio.ensure_future(self._run(GroupQuery.of(time_range, scope)))
+            self._all[segment] = future
         rows = await future
-        for department in departments:
-            self.prime((time_range, department), rows.get(department, self._empty))
+        for group in groups:
+            self.prime((time_range, scope, group), rows.get(group, self._spec.empty))
         return rows
 
     @property
-    def empty(self) -> Row:
-        """The row of a department without matching rooms."""
-        return self._empty
+    def empty(self) -> Any:
+        """The row of a group without matching rooms."""
+        return self._spec.empty

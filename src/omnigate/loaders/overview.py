@@ -12,33 +12,41 @@ from omnigate.db import Store
 from omnigate.metrics.overview import OverviewData, department_overviews, overview
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
+from omnigate.scope import Scope
 
-OverviewKey = tuple[TimeRange, str | None, ReportingTimezone]
+OverviewKey = tuple[TimeRange, Scope, str | None, ReportingTimezone]
+Segment = tuple[TimeRange, Scope, ReportingTimezone]
 OverviewLoader = DataLoader[OverviewKey, OverviewData]
 
 
 def overview_loader(store: Store) -> OverviewLoader:
-    """Keys sharing a range and timezone cost one aggregation for all their departments
-    (grouped by department, day and hour), plus one for the workspace if it is asked."""
+    """Keys sharing a range, scope and timezone cost one aggregation for all their
+    departments (grouped by department, day and hour), plus one for the workspace if it is
+    asked."""
 
     async def load(keys: Sequence[OverviewKey]) -> list[OverviewData]:
-        segments: defaultdict[tuple[TimeRange, ReportingTimezone], set[str]] = defaultdict(set)
-        workspace: set[tuple[TimeRange, ReportingTimezone]] = set()
-        for time_range, department, timezone in keys:
+        segments: defaultdict[Segment, set[str]] = defaultdict(set)
+        workspace: set[Segment] = set()
+        for time_range, scope, department, timezone in keys:
             if department is None:
-                workspace.add((time_range, timezone))
+                workspace.add((time_range, scope, timezone))
             else:
-                segments[(time_range, timezone)].add(department)
+                segments[(time_range, scope, timezone)].add(department)
         found: dict[OverviewKey, OverviewData] = {}
 
-        async def fetch_departments(time_range: TimeRange, timezone: ReportingTimezone) -> None:
+        async def fetch_departments(
+            time_range: TimeRange, scope: Scope, timezone: ReportingTimezone
+        ) -> None:
             rows = await department_overviews(
-                store, time_range, segments[(time_range, timezone)], timezone
+                store, time_range, scope, segments[(time_range, scope, timezone)], timezone
             )
-            found.update({(time_range, d, timezone): data for d, data in rows.items()})
+            found.update({(time_range, scope, d, timezone): data for d, data in rows.items()})
 
-        async def fetch_workspace(time_range: TimeRange, timezone: ReportingTimezone) -> None:
-            found[(time_range, None, timezone)] = await overview(store, time_range, None, timezone)
+        async def fetch_workspace(
+            time_range: TimeRange, scope: Scope, timezone: ReportingTimezone
+        ) -> None:
+            data = await overview(store, time_range, scope, None, timezone)
+            found[(time_range, scope, None, timezone)] = data
 
         await asyncio.gather(
             *(fetch_departments(*segment) for segment in segments),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
 from omnigate.metrics.filters import (
@@ -12,38 +10,39 @@ from omnigate.metrics.filters import (
     as_int,
     at_least,
     count_if,
-    department_filter,
+    group_filter,
     present,
     rows_by_department,
+    scope_stages,
 )
-from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import ClosedRow, DepartmentKey
+from omnigate.metrics.query import GroupQuery
+from omnigate.metrics.rows import ClosedRow, GroupKey
 
 _SERVICE = "$metrics.serviceTimeDuration"
 
 
-def closed_match(
-    time_range: TimeRange, departments: Collection[DepartmentKey] | None
-) -> list[Document]:
+def closed_match(query: GroupQuery) -> list[Document]:
     """``$match`` stages of the livechat rooms with ``ts >= start`` and ``closedAt <= end`` (a
-    missing closedAt never matches), of ``departments``.
+    missing closedAt never matches), in scope, of the query's departments.
 
     MongoDB coalesces the two stages into one query (index ``{t: 1, departmentId: 1,
     closedAt: 1}``); SecantusDB, which plans each stage alone and takes one range per
     query, walks ``{t: 1, ts: 1}`` for the first stage instead of scanning the collection.
     """
-    rest: Document = {"closedAt": {"$lte": time_range.end}}
-    if departments is not None:
-        rest["departmentId"] = department_filter(departments)
-    return [{"$match": {"t": LIVECHAT, "ts": {"$gte": time_range.start}}}, {"$match": rest}]
+    rest: Document = {"closedAt": {"$lte": query.range.end}}
+    if query.groups is not None:
+        rest["departmentId"] = group_filter(query.groups)
+    return [
+        {"$match": {"t": LIVECHAT, "ts": {"$gte": query.range.start}}},
+        {"$match": rest},
+        *scope_stages(query),
+    ]
 
 
-def closed_pipeline(
-    time_range: TimeRange, departments: Collection[DepartmentKey] | None, *, timeout: int
-) -> Pipeline:
+def closed_pipeline(query: GroupQuery, *, timeout: int) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
-        *closed_match(time_range, departments),
+        *closed_match(query),
         {
             "$group": {
                 "_id": "$departmentId",
@@ -68,18 +67,9 @@ def closed_row(document: Document) -> ClosedRow:
 
 
 async def closed_by_department(
-    store: Store,
-    time_range: TimeRange,
-    departments: Collection[DepartmentKey] | None,
-    *,
-    timeout: int,
-) -> dict[DepartmentKey, ClosedRow]:
-    """Rows of the departments (all when ``None``) that have rooms closed in the range."""
+    store: Store, query: GroupQuery, *, timeout: int
+) -> dict[GroupKey, ClosedRow]:
+    """Rows of the query's departments that have rooms closed in the range."""
     return await rows_by_department(
-        store,
-        ROOMS,
-        time_range,
-        departments,
-        lambda: closed_pipeline(time_range, departments, timeout=timeout),
-        closed_row,
+        store, ROOMS, query, lambda: closed_pipeline(query, timeout=timeout), closed_row
     )

@@ -6,8 +6,9 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from omnigate.db.store import Document, Pipeline, Store
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import DepartmentKey
+from omnigate.metrics.rows import GroupKey
 
 LIVECHAT = "l"
 Row = TypeVar("Row")
@@ -20,25 +21,30 @@ def in_range(time_range: TimeRange) -> Document:
     return {"$gte": time_range.start, "$lte": time_range.end}
 
 
-def department_filter(departments: Collection[DepartmentKey]) -> Document:
-    """``departmentId`` among ``departments``; ``None`` matches rooms without one."""
-    return {"$in": list(dict.fromkeys(departments))}
+def group_filter(groups: Collection[GroupKey]) -> Document:
+    """A group field among ``groups``; ``None`` matches documents without one."""
+    return {"$in": sorted(groups, key=lambda key: (key is not None, key or ""))}
 
 
-def opened_match(
-    time_range: TimeRange, departments: Collection[DepartmentKey] | None
-) -> list[Document]:
-    """``$match`` stages of the livechat rooms created in the range (of ``departments``).
+def scope_stages(query: GroupQuery, prefix: str = "") -> list[Document]:
+    """The ``$match`` stage keeping the rooms (fields under ``prefix``) in the query's scope."""
+    match = query.scope.room_match(prefix)
+    return [] if match is None else [{"$match": match}]
 
-    The department filter is a stage of its own. MongoDB coalesces adjacent ``$match``
-    stages into one query (indexes {t: 1, ts: 1} or {departmentId: 1, ts: 1}: the same plan
-    as one stage); SecantusDB plans each stage alone and walks {t: 1, ts: 1} for the first
-    only when it holds no other range or ``$in`` (else it scans the whole collection).
+
+def opened_match(query: GroupQuery) -> list[Document]:
+    """``$match`` stages of the livechat rooms created in the range, in scope, of the
+    query's departments.
+
+    Each filter is a stage of its own. MongoDB coalesces adjacent ``$match`` stages into
+    one query (indexes {t: 1, ts: 1} or {departmentId: 1, ts: 1}: the same plan as one
+    stage); SecantusDB plans each stage alone and walks {t: 1, ts: 1} for the first only
+    when it holds no other range or ``$in`` (else it scans the whole collection).
     """
-    stages: list[Document] = [{"$match": {"t": LIVECHAT, "ts": in_range(time_range)}}]
-    if departments is not None:
-        stages.append({"$match": {"departmentId": department_filter(departments)}})
-    return stages
+    stages: list[Document] = [{"$match": {"t": LIVECHAT, "ts": in_range(query.range)}}]
+    if query.groups is not None:
+        stages.append({"$match": {"departmentId": group_filter(query.groups)}})
+    return [*stages, *scope_stages(query)]
 
 
 def present(field: str) -> Expression:
@@ -75,14 +81,18 @@ def as_float(value: Any) -> float:
 async def rows_by_department(
     store: Store,
     collection: str,
-    time_range: TimeRange,
-    departments: Collection[DepartmentKey] | None,
+    query: GroupQuery,
     pipeline: Callable[[], Pipeline],
     row: Callable[[Document], Row],
-) -> dict[DepartmentKey, Row]:
-    """Run a family's pipeline (grouped by department) and read each group's row; an
-    empty range or an empty department filter answers ``{}`` without querying."""
-    if time_range.empty or (departments is not None and not departments):
+) -> dict[GroupKey, Row]:
+    """Run a family's pipeline (grouped by department) and read the row of each group the
+    scope shows; a query that can match nothing answers ``{}`` without querying."""
+    if query.answers_nothing:
         return {}
     documents = await store.aggregate(collection, pipeline())
-    return {document["_id"]: row(document) for document in documents}
+    scope = query.scope
+    return {
+        document["_id"]: row(document)
+        for document in documents
+        if scope.sees_department(document["_id"])
+    }

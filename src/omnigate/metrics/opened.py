@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
 from omnigate.metrics.filters import (
@@ -17,18 +15,16 @@ from omnigate.metrics.filters import (
     rows_by_department,
     sum_if,
 )
-from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import DepartmentKey, OpenedRow
+from omnigate.metrics.query import GroupQuery
+from omnigate.metrics.rows import GroupKey, OpenedRow
 
 _SERVED = {"$and": [present("$responseBy.lastMessageTs"), present("$servedBy._id")]}
 
 
-def opened_pipeline(
-    time_range: TimeRange, departments: Collection[DepartmentKey] | None, *, timeout: int
-) -> Pipeline:
+def opened_pipeline(query: GroupQuery, *, timeout: int) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
-        *opened_match(time_range, departments),
+        *opened_match(query),
         {
             "$group": {
                 "_id": "$departmentId",
@@ -57,18 +53,9 @@ def opened_row(document: Document) -> OpenedRow:
 
 
 async def opened_by_department(
-    store: Store,
-    time_range: TimeRange,
-    departments: Collection[DepartmentKey] | None,
-    *,
-    timeout: int,
-) -> dict[DepartmentKey, OpenedRow]:
-    """Rows of the departments (all when ``None``) that have rooms opened in the range."""
+    store: Store, query: GroupQuery, *, timeout: int
+) -> dict[GroupKey, OpenedRow]:
+    """Rows of the query's departments that have rooms opened in the range."""
     return await rows_by_department(
-        store,
-        ROOMS,
-        time_range,
-        departments,
-        lambda: opened_pipeline(time_range, departments, timeout=timeout),
-        opened_row,
+        store, ROOMS, query, lambda: opened_pipeline(query, timeout=timeout), opened_row
     )

@@ -12,8 +12,10 @@ from typing import Any
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
 from omnigate.metrics.filters import count_if, opened_match, present, sum_if
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
+from omnigate.scope import Scope
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -73,19 +75,17 @@ def calendar_days(time_range: TimeRange, timezone: ReportingTimezone) -> int:
     return (last - first).days + 1
 
 
-def overview_pipeline(
-    time_range: TimeRange, departments: Collection[str] | None, timezone: ReportingTimezone
-) -> Pipeline:
+def overview_pipeline(query: GroupQuery, timezone: ReportingTimezone) -> Pipeline:
     """One row per (local day, local hour) that has rooms, with every sum the overview
     needs; with ``departments``, one row per (department, day, hour) of those departments."""
     group_id: Document = {
         "day": {"$dateToString": {"format": "%Y-%m-%d", "date": "$ts", "timezone": timezone.name}},
         "hour": {"$hour": {"date": "$ts", "timezone": timezone.name}},
     }
-    if departments is not None:
+    if query.groups is not None:
         group_id["department"] = "$departmentId"
     return [
-        *opened_match(time_range, departments),
+        *opened_match(query),
         {
             "$group": {
                 "_id": group_id,
@@ -103,28 +103,40 @@ def overview_pipeline(
 
 
 async def overview(
-    store: Store, time_range: TimeRange, department: str | None, timezone: ReportingTimezone
+    store: Store,
+    time_range: TimeRange,
+    scope: Scope,
+    department: str | None,
+    timezone: ReportingTimezone,
 ) -> OverviewData:
-    """The overview of the rooms opened in the range, of one department or all (``None``)."""
+    """The overview of the rooms opened in the range and in scope, of one department or
+    all (``None``); a department outside the scope has no rooms."""
     if department is not None:
-        return (await department_overviews(store, time_range, [department], timezone))[department]
+        overviews = await department_overviews(store, time_range, scope, [department], timezone)
+        return overviews[department]
+    query = GroupQuery.of(time_range, scope)
     rows = (
         []
-        if time_range.empty
-        else await store.aggregate(ROOMS, overview_pipeline(time_range, None, timezone))
+        if query.answers_nothing
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
     )
     return fold_overview(rows, time_range, timezone)
 
 
 async def department_overviews(
-    store: Store, time_range: TimeRange, departments: Collection[str], timezone: ReportingTimezone
+    store: Store,
+    time_range: TimeRange,
+    scope: Scope,
+    departments: Collection[str],
+    timezone: ReportingTimezone,
 ) -> dict[str, OverviewData]:
     """The overview of each of ``departments``, from ONE aggregation for all of them."""
     wanted = set(departments)
+    query = GroupQuery.of(time_range, scope, filter(scope.sees_department, wanted))
     rows = (
         []
-        if time_range.empty or not wanted
-        else await store.aggregate(ROOMS, overview_pipeline(time_range, wanted, timezone))
+        if query.answers_nothing
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
     )
     by_department: defaultdict[str, list[Document]] = defaultdict(list)
     for row in rows:

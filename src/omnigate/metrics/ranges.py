@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from omnigate.errors import BadUserInput
+
 _MS = timedelta(milliseconds=1)
 
 
@@ -40,3 +42,14 @@ class TimeRange:
     @property
     def empty(self) -> bool:
         return self.start > self.end
+
+
+def checked_range(start: datetime, end: datetime) -> TimeRange:
+    """The normalised range of a client's ``start``/``end``; start after end is bad input."""
+    time_range = TimeRange.of(start, end)
+    if time_range.empty:
+        raise BadUserInput(
+            f"range.start ({start.isoformat()}) is after range.end ({end.isoformat()}): "
+            "give a start at or before the end."
+        )
+    return time_range

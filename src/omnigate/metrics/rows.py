@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DepartmentKey = str | None
+GroupKey = str | None  # a group's ``_id``: a department or agent id, ``None`` for none
+DepartmentKey = GroupKey
 
 
 def _ratio(total: float, count: int) -> float:
     return total / count if count else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTimeTotal:
+    """Rooms that have a service time, and the sum of those times in seconds."""
+
+    chats: int
+    seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,10 @@ class ClosedRow:
     @property
     def average_chat_duration(self) -> float:
         return _ratio(self.duration_seconds, self.rooms)
+
+    @property
+    def service_time(self) -> ServiceTimeTotal:
+        return ServiceTimeTotal(self.service_rooms, self.service_seconds)
 
 
 EMPTY_OPENED = OpenedRow()

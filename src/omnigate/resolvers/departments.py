@@ -1,4 +1,5 @@
-"""``departments`` (keyset pages in name or metric order), ``department`` and ``node``."""
+"""``departments`` (keyset pages in name or metric order) and ``department``, in the caller's
+scope, returned as plain records with their prefetched metric values."""
 
 from __future__ import annotations
 
@@ -7,39 +8,57 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from strawberry import relay
-from strawberry.relay.types import GlobalIDValueError
 
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
+from omnigate.metrics.catalog import DEPARTMENT_METRICS_BY_NAME, DEPARTMENT_METRICS_BY_ORDER, Metric
 from omnigate.metrics.ranges import TimeRange
 from omnigate.records import departments as department_records
 from omnigate.records.departments import DepartmentRecord
-from omnigate.resolvers.prefetch import prefetch
-from omnigate.schema.connection import DepartmentConnection, DepartmentEdge
-from omnigate.schema.cursors import Cursor, SortValue
-from omnigate.schema.inputs import DepartmentOrder, DepartmentOrderField, OrderDirection
-from omnigate.schema.types import METRIC_FIELDS, Department, ServiceTime
+from omnigate.resolvers.cursors import Cursor, SortValue
+from omnigate.resolvers.prefetch import Prefetched, prefetch
 
 Info = strawberry.Info[Context, None]
 SortKey = tuple[Any, str]
-
-# The metric field each ordering sorts by (its value as the field computes it).
-_ORDER_FIELD: dict[DepartmentOrderField, str] = {
-    DepartmentOrderField.CHATS: "chats",
-    DepartmentOrderField.TRANSFERRED_CHATS: "transferredChats",
-    DepartmentOrderField.ABANDONED_CHATS: "abandonedChats",
-    DepartmentOrderField.ABANDONED_CHATS_PERCENTAGE: "abandonedChatsPercentage",
-    DepartmentOrderField.AVERAGE_SERVICE_TIME: "averageServiceTime",
-    DepartmentOrderField.AVERAGE_CHAT_DURATION: "averageChatDuration",
-    DepartmentOrderField.TOTAL_SERVICE_TIME: "totalServiceTime",
-    DepartmentOrderField.AVERAGE_WAITING_TIME: "averageWaitingTime",
-}
+NAME_ORDER = "NAME"
 
 
-def _sort_value(value: Any) -> float:
-    """A field value as a sort key: ``TOTAL_SERVICE_TIME`` sorts by ``seconds``."""
-    return value.seconds if isinstance(value, ServiceTime) else float(value)
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """A validated ``orderBy``: by name (``metric is None``) or by a metric over a range."""
+
+    name: str  # e.g. "NAME:ASC" or "CHATS:DESC", carried by the cursors
+    metric: Metric | None
+    descending: bool
+    time_range: TimeRange | None
+
+    @classmethod
+    def of(cls, field: str, descending: bool, time_range: TimeRange | None) -> Ordering:
+        name = f"{field}:{'DESC' if descending else 'ASC'}"
+        if field == NAME_ORDER:
+            return cls(name, None, descending, None)
+        if time_range is None:
+            raise BadUserInput(
+                f"orderBy.range is required to order by {field}: "
+                "give the date range the metric is computed over."
+            )
+        return cls(name, DEPARTMENT_METRICS_BY_ORDER[field], descending, time_range)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentNode:
+    """A department of a response, with the metric values its selection asks for."""
+
+    record: DepartmentRecord
+    prefetched: dict[str, Any] | None
+    cursor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentPage:
+    nodes: list[DepartmentNode]
+    has_previous: bool
+    has_next: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,80 +119,83 @@ class PageRequest:
 
 async def resolve_departments(
     info: Info,
+    *,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
-    order_by: DepartmentOrder | None,
-) -> DepartmentConnection:
+    ordering: Ordering,
+) -> DepartmentPage:
+    """One keyset page of the departments the caller sees."""
     context = info.context
-    order = order_by or DepartmentOrder(field=DepartmentOrderField.NAME)
-    descending = order.direction is OrderDirection.DESC
-    ordering = f"{order.field.value}:{order.direction.value}"
-    if order.field is not DepartmentOrderField.NAME and order.range is None:
-        raise BadUserInput(
-            f"orderBy.range is required to order by {order.field.value}: "
-            "give the date range the metric is computed over."
-        )
-    time_range = order.range.to_time_range() if order.range else None
     request = PageRequest.parse(
         first=first,
         after=after,
         last=last,
         before=before,
-        ordering=ordering,
+        ordering=ordering.name,
         max_page_size=context.settings.limits.max_page_size,
     )
-    if time_range is None:
+    value_of: Callable[[DepartmentRecord], SortValue]
+    if ordering.metric is None or ordering.time_range is None:
         rows = await department_records.name_page(
             context.store,
-            descending=descending,
+            context.scope,
+            descending=ordering.descending,
             after=request.after and (str(request.after.value), request.after.department_id),
             before=request.before and (str(request.before.value), request.before.department_id),
             from_end=request.from_end,
             limit=request.limit + 1,
         )
         page, has_previous, has_next = request.finish(rows)
-        value_of: Callable[[DepartmentRecord], SortValue] = lambda record: record.name  # noqa: E731
+        value_of = _name
     else:
         page, has_previous, has_next, value_of = await _metric_page(
-            info, order.field, time_range, descending, request
+            info, ordering.metric, ordering.time_range, ordering.descending, request
         )
-    prefetched = await prefetch(info, [record.id for record in page], ("edges", "node"))
-    edges = [
-        DepartmentEdge(
-            cursor=Cursor(ordering, value_of(record), record.id).encode(),
-            node=Department.from_record(record, prefetched.get(record.id)),
+    prefetched = await _prefetch(info, page, ("edges", "node"))
+    nodes = [
+        DepartmentNode(
+            record,
+            prefetched.get(record.id),
+            Cursor(ordering.name, value_of(record), record.id).encode(),
         )
         for record in page
     ]
-    return DepartmentConnection(
-        edges=edges,
-        page_info=relay.PageInfo(
-            has_previous_page=has_previous,
-            has_next_page=has_next,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+    return DepartmentPage(nodes, has_previous, has_next)
+
+
+def _name(record: DepartmentRecord) -> SortValue:
+    return record.name
+
+
+async def _prefetch(
+    info: Info, records: list[DepartmentRecord], path: tuple[str, ...] = ()
+) -> Prefetched:
+    return await prefetch(
+        info,
+        type_name="Department",
+        groups=[record.id for record in records],
+        metrics=DEPARTMENT_METRICS_BY_NAME,
+        path=path,
     )
 
 
 async def _metric_page(
     info: Info,
-    field: DepartmentOrderField,
+    metric: Metric,
     time_range: TimeRange,
     descending: bool,
     request: PageRequest,
 ) -> tuple[list[DepartmentRecord], bool, bool, Callable[[DepartmentRecord], SortValue]]:
-    """A page in metric order: every department's value from ONE aggregation (which
-    also primes the page's loaders), sorted in memory by (value, ``_id``)."""
-    loaders = info.context.loaders
-    records = await department_records.every(info.context.store)
+    """A page in metric order: every visible department's value from ONE aggregation
+    (which also primes the page's loaders), sorted in memory by (value, ``_id``)."""
+    context = info.context
+    records = await department_records.every(context.store, context.scope)
     ids = [record.id for record in records]
-    family, value = METRIC_FIELDS[_ORDER_FIELD[field]]
-    loader = getattr(loaders, family)
-    rows = await loader.load_all(time_range, ids)
-    values = {i: _sort_value(value(rows.get(i, loader.empty), {})) for i in ids}
+    loader = context.loaders.family(metric.family)
+    rows = await loader.load_all(time_range, context.scope, ids)
+    values = {i: metric.sort_key(metric.value(rows.get(i, loader.empty), {})) for i in ids}
     sign = -1 if descending else 1
 
     def key(value: SortValue, department_id: str) -> SortKey:
@@ -192,20 +214,18 @@ async def _metric_page(
     return page, has_previous, has_next, lambda record: values[record.id]
 
 
-async def resolve_department(info: Info, department_id: str) -> Department | None:
-    record = await info.context.loaders.departments.load(department_id)
+async def resolve_department(info: Info, department_id: str) -> DepartmentNode | None:
+    """One department, ``None`` when unknown or outside the caller's scope."""
+    context = info.context
+    if not context.scope.sees_department(department_id):
+        return None
+    record = await context.loaders.departments.load(department_id)
     if record is None:
         return None
-    prefetched = await prefetch(info, [record.id])
-    return Department.from_record(record, prefetched.get(record.id))
+    prefetched = await _prefetch(info, [record])
+    return DepartmentNode(record, prefetched.get(record.id))
 
 
-async def resolve_node(info: Info, node_id: strawberry.ID) -> Department | None:
-    """Relay ``node``: a malformed id is bad input, an unknown type or id is null."""
-    try:
-        global_id = relay.GlobalID.from_id(node_id)
-    except GlobalIDValueError as exc:
-        raise BadUserInput(f"`id` {node_id!r} is not a valid global id.") from exc
-    if global_id.type_name != "Department":
-        return None
-    return await resolve_department(info, global_id.node_id)
+async def count_departments(info: Info) -> int:
+    """The departments the caller sees, in all pages."""
+    return await department_records.count(info.context.store, info.context.scope)

@@ -1,21 +1,20 @@
-"""Resolving an overview (for the workspace or one department)."""
+"""Resolving an overview (for the workspace or one department) in the caller's scope."""
 
 from __future__ import annotations
 
 import strawberry
 
 from omnigate.context import Context
-from omnigate.schema.inputs import DateRange
-from omnigate.schema.overview import Overview
+from omnigate.metrics.overview import OverviewData
+from omnigate.metrics.ranges import TimeRange
 
 
 async def resolve_overview(
     info: strawberry.Info[Context, None],
-    range: DateRange,
+    time_range: TimeRange,
     department: str | None,
     timezone: str | None,
-) -> Overview:
-    time_range = range.to_time_range()
-    reporting = await info.context.reporting_timezone(timezone)
-    data = await info.context.loaders.overview.load((time_range, department, reporting))
-    return Overview.from_data(data)
+) -> OverviewData:
+    context = info.context
+    reporting = await context.reporting_timezone(timezone)
+    return await context.loaders.overview.load((time_range, context.scope, department, reporting))

@@ -1,4 +1,5 @@
-"""GraphQL inputs and enums: ``DateRange``, ``DepartmentOrder``."""
+"""GraphQL inputs and enums: ``DateRange``, ``DepartmentOrder`` (its fields derived from the
+metric catalogue)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from enum import Enum
 
 import strawberry
 
-from omnigate.errors import BadUserInput
-from omnigate.metrics.ranges import TimeRange
+from omnigate.metrics.catalog import DEPARTMENT_METRICS
+from omnigate.metrics.ranges import TimeRange, checked_range
 
 
 @strawberry.input(description="Two instants, both inclusive. A value without offset is UTC.")
@@ -18,13 +19,7 @@ class DateRange:
 
     def to_time_range(self) -> TimeRange:
         """The normalised range; ``start`` after ``end`` is bad input."""
-        time_range = TimeRange.of(self.start, self.end)
-        if time_range.empty:
-            raise BadUserInput(
-                f"range.start ({self.start.isoformat()}) is after range.end "
-                f"({self.end.isoformat()}): give a start at or before the end."
-            )
-        return time_range
+        return checked_range(self.start, self.end)
 
 
 @strawberry.enum
@@ -33,21 +28,17 @@ class OrderDirection(Enum):
     DESC = "DESC"
 
 
-@strawberry.enum
-class DepartmentOrderField(Enum):
-    NAME = "NAME"
-    CHATS = "CHATS"
-    TRANSFERRED_CHATS = "TRANSFERRED_CHATS"
-    ABANDONED_CHATS = "ABANDONED_CHATS"
-    ABANDONED_CHATS_PERCENTAGE = "ABANDONED_CHATS_PERCENTAGE"
-    AVERAGE_SERVICE_TIME = "AVERAGE_SERVICE_TIME"
-    AVERAGE_CHAT_DURATION = "AVERAGE_CHAT_DURATION"
-    TOTAL_SERVICE_TIME = "TOTAL_SERVICE_TIME"
-    AVERAGE_WAITING_TIME = "AVERAGE_WAITING_TIME"
+DepartmentOrderField = strawberry.enum(
+    Enum(  # type: ignore[misc]
+        "DepartmentOrderField",
+        [("NAME", "NAME"), *((metric.order, metric.order) for metric in DEPARTMENT_METRICS)],
+    ),
+    description="NAME, or a metric of the catalogue (then `range` is required).",
+)
 
 
 @strawberry.input(description="Sort order of departments; `range` is required for metric fields.")
 class DepartmentOrder:
-    field: DepartmentOrderField
+    field: DepartmentOrderField  # type: ignore[valid-type]
     direction: OrderDirection = OrderDirection.ASC
     range: DateRange | None = None

@@ -6,23 +6,36 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 
 from omnigate.context import Context
-from omnigate.resolvers.departments import resolve_department, resolve_departments, resolve_node
+from omnigate.errors import BadUserInput
+from omnigate.resolvers.departments import Ordering, resolve_department, resolve_departments
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.connection import DepartmentConnection
-from omnigate.schema.inputs import DateRange, DepartmentOrder
+from omnigate.schema.inputs import DateRange, DepartmentOrder, OrderDirection
 from omnigate.schema.overview import Overview
 from omnigate.schema.types import Department
 
 Info = strawberry.Info[Context, None]
 
 
+def _ordering(order: DepartmentOrder | None) -> Ordering:
+    if order is None:
+        return Ordering.of("NAME", False, None)
+    return Ordering.of(
+        order.field.value,
+        order.direction is OrderDirection.DESC,
+        order.range.to_time_range() if order.range else None,
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Every department (disabled and archived included), a keyset page at a "
-        "time; name order unless `orderBy` says otherwise; at most 100 per page."
+        description="Every department the caller may see (disabled and archived included), "
+        "a keyset page at a time; name order unless `orderBy` says otherwise; at most 100 "
+        "per page."
     )
     async def departments(
         self,
@@ -33,11 +46,18 @@ class Query:
         before: str | None = None,
         order_by: DepartmentOrder | None = None,
     ) -> DepartmentConnection:
-        return await resolve_departments(info, first, after, last, before, order_by)
+        page = await resolve_departments(
+            info, first=first, after=after, last=last, before=before, ordering=_ordering(order_by)
+        )
+        return DepartmentConnection.from_page(page)
 
-    @strawberry.field(description="One department by Rocket.Chat's `_id`; null when unknown.")
+    @strawberry.field(
+        description="One department by Rocket.Chat's `_id`; null when unknown or outside "
+        "the caller's scope."
+    )
     async def department(self, info: Info, department_id: strawberry.ID) -> Department | None:
-        return await resolve_department(info, department_id)
+        node = await resolve_department(info, department_id)
+        return None if node is None else Department.from_node(node)
 
     @strawberry.field(
         description="The Conversations / Productivity overview of the rooms opened in the range."
@@ -52,8 +72,17 @@ class Query:
             strawberry.argument(description="IANA name or ±HH:MM; default: the reporting setting"),
         ] = None,
     ) -> Overview:
-        return await resolve_overview(info, range, department_id, timezone)
+        data = await resolve_overview(info, range.to_time_range(), department_id, timezone)
+        return Overview.from_data(data)
 
     @strawberry.field(description="Fetch any object by its Relay global id.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
-        return await resolve_node(info, id)
+        """A malformed id is bad input; an unknown type or id is null."""
+        try:
+            global_id = relay.GlobalID.from_id(id)
+        except GlobalIDValueError as exc:
+            raise BadUserInput(f"`id` {id!r} is not a valid global id.") from exc
+        if global_id.type_name != "Department":
+            return None
+        node = await resolve_department(info, global_id.node_id)
+        return None if node is None else Department.from_node(node)

@@ -1,148 +1,61 @@
-"""The eight department lists of SPEC §4, one table row each over the three metric families.
+"""The eight department lists of SPEC §4, derived from the metric catalogue.
 
-Each endpoint makes one call to its family's function (``opened_by_department``,
-``closed_by_department`` or ``transfers_by_department``), keeps the groups its predicate
-says are present, and rounds the row's value as Rocket.Chat does: averages and the total
-service time up (``ceil``), the percentage down (``floor``).
+Each metric with a ``RestList`` answers ``departments/<path>``: one run of its family (the
+same function the GraphQL loaders run) in the caller's scope, the groups whose rooms the
+value is over, and each item built from the metric's value with Rocket.Chat's rounding.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import Route
 
 from omnigate.auth import Principal
-from omnigate.db.store import Store
 from omnigate.http.rest import params
 from omnigate.http.rest.endpoint import BASE_PATH, rest_endpoint
 from omnigate.http.state import app_state
-from omnigate.metrics.closed import closed_by_department
-from omnigate.metrics.opened import opened_by_department
+from omnigate.metrics.catalog import DEPARTMENT_METRICS, Metric
+from omnigate.metrics.families import FAMILIES
+from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
-from omnigate.metrics.rows import ClosedRow, DepartmentKey, OpenedRow
+from omnigate.metrics.rows import GroupKey
 from omnigate.metrics.settings import read_settings
-from omnigate.metrics.transfers import transfers_by_department
 
-RowT = TypeVar("RowT")
-Answered = bool | None
-Departments = list[DepartmentKey] | None
-Family = Callable[[Store, TimeRange, Departments], Awaitable[Mapping[DepartmentKey, RowT]]]
+REST_METRICS: tuple[Metric, ...] = tuple(m for m in DEPARTMENT_METRICS if m.rest is not None)
 
 
-async def _opened(
-    store: Store, time_range: TimeRange, departments: Departments
-) -> dict[DepartmentKey, OpenedRow]:
-    timeout = (await read_settings(store)).visitor_inactivity_timeout
-    return await opened_by_department(store, time_range, departments, timeout=timeout)
-
-
-async def _closed(
-    store: Store, time_range: TimeRange, departments: Departments
-) -> dict[DepartmentKey, ClosedRow]:
-    timeout = (await read_settings(store)).visitor_inactivity_timeout
-    return await closed_by_department(store, time_range, departments, timeout=timeout)
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentList(Generic[RowT]):
-    """One endpoint: its family, the groups it lists, and each item's values (before ``_id``).
-
-    ``answered`` is the parsed ``answered`` parameter where the endpoint takes one, else ``None``.
-    """
-
-    path: str
-    family: Family[RowT]
-    present: Callable[[RowT, Answered], bool]
-    item: Callable[[RowT, Answered], dict[str, int]]
-    takes_answered: bool = False
-
-
-LISTS: tuple[DepartmentList[Any], ...] = (
-    DepartmentList(
-        "amount-of-chats",
-        _opened,
-        lambda row, answered: row.chats(answered) > 0,
-        lambda row, answered: {"rooms": row.chats(answered)},
-        takes_answered=True,
-    ),
-    DepartmentList(
-        "average-service-time",
-        _opened,
-        lambda row, _: row.service_rooms > 0,
-        lambda row, _: {"averageServiceTimeInSeconds": math.ceil(row.average_service_time)},
-    ),
-    DepartmentList(
-        "average-chat-duration-time",
-        _closed,
-        lambda row, _: row.rooms > 0,
-        lambda row, _: {"averageChatDurationTimeInSeconds": math.ceil(row.average_chat_duration)},
-    ),
-    DepartmentList(
-        "total-service-time",
-        _closed,
-        lambda row, _: row.service_rooms > 0,
-        lambda row, _: {
-            "chats": row.service_rooms,
-            "serviceTimeDuration": math.ceil(row.service_seconds),
-        },
-    ),
-    DepartmentList(
-        "average-waiting-time",
-        _opened,
-        lambda row, _: row.answered > 0,
-        lambda row, _: {"averageWaitingTimeInSeconds": math.ceil(row.average_waiting_time)},
-    ),
-    DepartmentList(
-        "total-transferred-chats",
-        transfers_by_department,
-        lambda transfers, _: transfers > 0,
-        lambda transfers, _: {"numberOfTransferredRooms": transfers},
-    ),
-    DepartmentList(
-        "total-abandoned-chats",
-        _closed,
-        lambda row, _: row.abandoned > 0,
-        lambda row, _: {"abandonedRooms": row.abandoned},
-    ),
-    DepartmentList(
-        "percentage-abandoned-chats",
-        _opened,
-        lambda row, _: row.rooms > 0,
-        # abandoned_percentage divides the integer 100 * abandoned, so its floor is exact
-        # (29 of 100 gives 29, where 29 / 100 * 100 would give 28.999999999999996).
-        lambda row, _: {"percentageOfAbandonedChats": math.floor(row.abandoned_percentage)},
-    ),
-)
-
-
-def _null_first(key: DepartmentKey) -> tuple[bool, str]:
+def _null_first(key: GroupKey) -> tuple[bool, str]:
     return (key is not None, key or "")
 
 
 def department_list_handler(
-    spec: DepartmentList[Any],
+    metric: Metric,
 ) -> Callable[[Request, Principal], Awaitable[dict[str, Any]]]:
-    """The handler answering ``spec``'s path (after authentication)."""
+    """The handler answering ``metric``'s REST list (after authentication)."""
+    assert metric.rest is not None
+    item, takes = metric.rest.item, [argument.name for argument in metric.arguments]
 
     async def handle(request: Request, principal: Principal) -> dict[str, Any]:
         query = request.query_params
         params.require(query, "start", "end")
         time_range = TimeRange.of(params.instant(query, "start"), params.instant(query, "end"))
-        answered = params.boolean(query, "answered") if spec.takes_answered else None
+        arguments = {name: params.boolean(query, name) for name in takes}
         department = params.department_id(query)
         page = params.page(query)
-        rows = await spec.family(
-            app_state(request).store, time_range, None if department is None else [department]
+        store = app_state(request).store
+        group_query = GroupQuery.of(
+            time_range, principal.scope, None if department is None else [department]
         )
+        rows = await FAMILIES[metric.family].run(store, group_query, await read_settings(store))
         groups = sorted(
-            (key for key, row in rows.items() if spec.present(row, answered)), key=_null_first
+            (key for key, row in rows.items() if metric.rooms(row, arguments) > 0), key=_null_first
         )
-        items = [{**spec.item(rows[key], answered), "_id": key} for key in page.of(groups)]
+        items = [
+            {**item(metric.value(rows[key], arguments)), "_id": key} for key in page.of(groups)
+        ]
         return {
             "departments": items,
             "count": len(items),
@@ -156,9 +69,10 @@ def department_list_handler(
 
 routes = [
     Route(
-        f"{BASE_PATH}/departments/{spec.path}",
-        rest_endpoint(department_list_handler(spec)),
+        f"{BASE_PATH}/departments/{metric.rest.path}",
+        rest_endpoint(department_list_handler(metric)),
         methods=["GET"],
     )
-    for spec in LISTS
+    for metric in REST_METRICS
+    if metric.rest is not None
 ]

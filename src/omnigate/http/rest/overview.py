@@ -71,7 +71,8 @@ async def overview_handler(request: Request, principal: Principal) -> list[Item]
     time_range = TimeRange.of(
         params.day_start(first, zone, "from"), params.day_end(last, zone, "to")
     )
-    return OVERVIEWS[name](await overview(state.store, time_range, department, zone))
+    data = await overview(state.store, time_range, principal.scope, department, zone)
+    return OVERVIEWS[name](data)
 
 
 routes = [Route(f"{BASE_PATH}/overview", rest_endpoint(overview_handler), methods=["GET"])]
