@@ -106,7 +106,11 @@ def _seed(args: argparse.Namespace) -> int:
         f"({report.rooms / max(report.seconds, 1e-9):.0f} rooms/s)"
     )
     print(f"X-User-Id: {report.manager_id}\nX-Auth-Token: {report.manager_token}")
+    print(f"{MONITOR_TITLE}\nX-User-Id: {report.monitor_id}\nX-Auth-Token: {report.monitor_token}")
     return 0
+
+
+MONITOR_TITLE = 'Monitor of the "Front Office" unit (sees only its departments):'
 
 
 def _progress(total: int) -> Callable[[int], None]:
@@ -128,7 +132,9 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"omnigate demo: {exc}", file=sys.stderr)
         return 1
     try:
-        user_id, token = _demo_credentials(url, args)
+        logins = _demo_credentials(url, args)
+        user_id, token = logins["manager"]
+        monitor_id, monitor_token = logins["monitor"]
         settings = replace(
             Settings.from_env(),
             mongo_url=url,
@@ -145,7 +151,8 @@ def _demo(args: argparse.Namespace) -> int:
                 f"  GraphiQL:  {base}/graphql\n"
                 f"  REST:      {base}/api/v1/livechat/analytics/overview"
                 "?name=Conversations&from=...&to=...\n"
-                f"X-User-Id: {user_id}\nX-Auth-Token: {token}\n"
+                f"Manager (sees every department):\nX-User-Id: {user_id}\nX-Auth-Token: {token}\n"
+                f"{MONITOR_TITLE}\nX-User-Id: {monitor_id}\nX-Auth-Token: {monitor_token}\n"
                 "Ctrl-C stops the server and the embedded database.",
                 flush=True,
             )
@@ -156,8 +163,9 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_credentials(url: str, args: argparse.Namespace) -> tuple[str, str]:
-    """Seed a new database; reuse the credentials of one seeded by an earlier demo."""
+def _demo_credentials(url: str, args: argparse.Namespace) -> dict[str, list[str]]:
+    """Seed a new database; reuse the credentials of one seeded by an earlier demo.
+    Returns ``{"manager": [user id, token], "monitor": [user id, token]}``."""
     from omnigate.seed import DatabaseNotEmpty, seed
 
     saved = args.data_dir / CREDENTIALS_FILE if args.data_dir else None
@@ -170,13 +178,19 @@ def _demo_credentials(url: str, args: argparse.Namespace) -> tuple[str, str]:
                 "use an empty --data-dir"
             ) from None
         credentials = json.loads(saved.read_text())
-        return credentials["userId"], credentials["authToken"]
+        if "monitor" not in credentials:
+            raise SystemExit(
+                f"omnigate demo: {saved} was written by an older omnigate; use an empty --data-dir"
+            ) from None
+        return credentials
     print(file=sys.stderr)
+    logins = {
+        "manager": [report.manager_id, report.manager_token],
+        "monitor": [report.monitor_id, report.monitor_token],
+    }
     if saved is not None:
-        saved.write_text(
-            json.dumps({"userId": report.manager_id, "authToken": report.manager_token})
-        )
-    return report.manager_id, report.manager_token
+        saved.write_text(json.dumps(logins))
+    return logins
 
 
 class _ReadyServer(uvicorn.Server):

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from omnigate.db import names
 from omnigate.seed.clock import DAY
-from omnigate.seed.departments import CATALOGUE, Department, department_document, stop_ms
+from omnigate.seed.departments import (
+    CATALOGUE,
+    UNITS,
+    Department,
+    Unit,
+    department_document,
+    stop_ms,
+    unit_document,
+)
 from omnigate.seed.ids import login_token, random_id
 from omnigate.seed.settings import permission_documents, setting_documents
 from omnigate.seed.users import (
@@ -44,6 +53,23 @@ STAFF = (
 
 
 @dataclass(frozen=True, slots=True)
+class MonitorSpec:
+    """A livechat monitor (Rocket.Chat EE) and the units it watches."""
+
+    username: str
+    name: str
+    units: tuple[str, ...]
+
+
+# The first one is the monitor whose login the seed reports; the second watches no unit.
+MONITORS = (
+    MonitorSpec("sofia.lindqvist", "Sofia Lindqvist", ("Front Office",)),
+    MonitorSpec("omar.benali", "Omar Benali", ()),
+)
+MONITOR_ROLES = ["user", "livechat-monitor"]
+
+
+@dataclass(frozen=True, slots=True)
 class Cast:
     """The seeded organisation; ``documents`` holds its documents by collection."""
 
@@ -51,6 +77,9 @@ class Cast:
     agents: tuple[User, ...]
     staff: tuple[User, ...]
     manager_token: str
+    units: tuple[Unit, ...]
+    monitors: tuple[User, ...]
+    monitor_tokens: tuple[str, ...]
     documents: dict[str, list[Document]]
 
     @property
@@ -64,13 +93,22 @@ class Cast:
 
 
 def build_cast(rng: random.Random, now_ms: int) -> Cast:
-    """Departments, users, permissions and settings, all drawn from ``rng``."""
+    """Departments, units, users, permissions and settings, all drawn from ``rng``.
+
+    Units and monitors draw from a generator derived from ``rng``'s state without
+    advancing it, so they leave every other seeded document as it was before units."""
+    side = random.Random(repr(rng.getstate()))
+    units = tuple(Unit(random_id(side), spec) for spec in UNITS)
     agents = tuple(
         User(random_id(rng), username_for(name), name) for name in full_names(rng, AGENTS)
     )
     departments = tuple(
-        Department(
-            random_id(rng), spec, tuple(rng.sample(agents, spec.agents)), stop_ms(spec, now_ms)
+        _in_units(
+            Department(
+                random_id(rng), spec, tuple(rng.sample(agents, spec.agents)), stop_ms(spec, now_ms)
+            ),
+            units,
+            now_ms,
         )
         for spec in CATALOGUE
     )
@@ -96,15 +134,58 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
         )
         for department in departments
     ]
+    monitors = tuple(User(random_id(side), spec.username, spec.name) for spec in MONITORS)
+    monitor_tokens = tuple(login_token(side) for _ in MONITORS)
+    users += [
+        staff_document(
+            user, roles=MONITOR_ROLES, token=token, active=True, utc_offset=1, now_ms=now_ms
+        )
+        for user, token in zip(monitors, monitor_tokens, strict=True)
+    ]
+    unit_monitors = [
+        {"_id": random_id(side), "monitorId": user.id, "unitId": unit.id, "username": user.username}
+        for user, spec in zip(monitors, MONITORS, strict=True)
+        for unit in units
+        if unit.spec.name in spec.units
+    ]
+    unit_documents = [
+        unit_document(
+            unit,
+            sum(department.unit_id == unit.id for department in departments),
+            sum(document["unitId"] == unit.id for document in unit_monitors),
+            now_ms - 100 * DAY,
+        )
+        for unit in units
+    ]
     return Cast(
         departments=departments,
         agents=agents,
         staff=staff,
         manager_token=tokens[0],
+        units=units,
+        monitors=monitors,
+        monitor_tokens=monitor_tokens,
         documents={
-            names.DEPARTMENTS: department_documents,
+            names.DEPARTMENTS: department_documents + unit_documents,
+            names.UNIT_MONITORS: unit_monitors,
             names.USERS: users,
             names.PERMISSIONS: permission_documents(now_ms),
             names.SETTINGS: setting_documents(now_ms),
         },
     )
+
+
+def _in_units(department: Department, units: tuple[Unit, ...], now_ms: int) -> Department:
+    """The department with its current unit and the unit it left, as ``UNITS`` says."""
+    name = department.spec.name
+    current = next((unit.id for unit in units if name in unit.spec.departments), None)
+    former = next(
+        (
+            (unit.id, now_ms - days_ago * DAY)
+            for unit in units
+            for left, days_ago in unit.spec.former
+            if left == name
+        ),
+        None,
+    )
+    return dataclasses.replace(department, unit_id=current, former_unit=former)

@@ -54,13 +54,47 @@ CATALOGUE = (
 
 
 @dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """A unit (Rocket.Chat EE) grouping departments, watched by monitors.
+
+    ``former`` lists departments that left the unit ``days_ago``: rooms created (or
+    forwarded) before then still carry the unit in their ``departmentAncestors``.
+    """
+
+    name: str
+    departments: tuple[str, ...]
+    former: tuple[tuple[str, int], ...] = ()
+
+
+UNITS = (
+    UnitSpec("Front Office", ("Sales", "Customer Support", "Onboarding", "Atención al Cliente")),
+    UnitSpec("Back Office", ("Billing", "Returns & Refunds"), former=(("Technical Support", 30),)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    spec: UnitSpec
+
+
+@dataclass(frozen=True, slots=True)
 class Department:
-    """A seeded department: who works in it and until when it takes new chats."""
+    """A seeded department: who works in it, until when it takes new chats, its unit now
+    and the unit it left (``(unit id, left at ms)``)."""
 
     id: str
     spec: DepartmentSpec
     agents: tuple[User, ...]
     receives_until_ms: int | None
+    unit_id: str | None = None
+    former_unit: tuple[str, int] | None = None
+
+    def ancestors_at(self, ms: int) -> list[str] | None:
+        """The ``ancestors`` the department had at ``ms`` (copied into rooms then)."""
+        if self.former_unit is not None and ms < self.former_unit[1]:
+            return [self.former_unit[0]]
+        return None if self.unit_id is None else [self.unit_id]
 
     def receives_at(self, ms: int) -> bool:
         """Whether a chat started at ``ms`` may land in (or be transferred to) it."""
@@ -97,7 +131,23 @@ def department_document(department: Department, updated_ms: int) -> Document:
     }
     if spec.archived is not None:
         document["archived"] = spec.archived
+    if department.unit_id is not None:
+        document["parentId"] = department.unit_id
+        document["ancestors"] = [department.unit_id]
     return document
+
+
+def unit_document(unit: Unit, departments: int, monitors: int, updated_ms: int) -> Document:
+    """A unit as Rocket.Chat EE stores it, in the departments' collection."""
+    return {
+        "_id": unit.id,
+        "name": unit.spec.name,
+        "type": "u",
+        "visibility": "private",
+        "numMonitors": monitors,
+        "numDepartments": departments,
+        "_updatedAt": at(updated_ms),
+    }
 
 
 def stop_ms(spec: DepartmentSpec, now_ms: int) -> int | None:

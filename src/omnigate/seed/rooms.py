@@ -34,6 +34,7 @@ class _Tally:
 
     ts: int
     department: Department | None
+    department_since: int  # when the room entered its department (created or forwarded)
     msgs: int = 0
     last_message: int = 0
     lq: int = 0  # the visitor's last message (metrics.v.lq)
@@ -82,7 +83,7 @@ def livechat_room(
     """The room of a conversation started at ``ts``, and the messages written for it."""
     rid = random_id(rng)
     messages: list[Document] = []
-    tally = _Tally(ts, department, last_message=ts, lq=ts)
+    tally = _Tally(ts, department, ts, last_message=ts, lq=ts)
     for ms, event in timeline:
         if event.kind is Kind.VISITOR:
             if tally.msgs == 0:
@@ -101,6 +102,7 @@ def livechat_room(
             messages.append(transfer_message(rng, rid, ms, event.transfer))
             if event.transfer.next is not None:
                 tally.department = event.transfer.next
+                tally.department_since = ms
         else:
             tally.closed = (ms, event.user)
     room = _room(rng, rid, visitor, tally, updated=timeline[-1][0])
@@ -131,6 +133,9 @@ def _room(rng: random.Random, rid: str, visitor: Visitor, tally: _Tally, updated
     }
     if tally.department is not None:
         room["departmentId"] = tally.department.id
+        ancestors = tally.department.ancestors_at(tally.department_since)
+        if ancestors is not None:
+            room["departmentAncestors"] = ancestors
     room["v"] = {
         "_id": visitor.id,
         "username": visitor.username,

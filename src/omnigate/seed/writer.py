@@ -35,6 +35,8 @@ class SeedReport:
     messages: int
     manager_id: str
     manager_token: str  # the plain login token to send as X-Auth-Token
+    monitor_id: str  # a livechat monitor of the "Front Office" unit
+    monitor_token: str
     now: datetime
     seconds: float
 
@@ -85,6 +87,8 @@ def seed(
         messages=written[names.MESSAGES],
         manager_id=cast.manager.id,
         manager_token=cast.manager_token,
+        monitor_id=cast.monitors[0].id,
+        monitor_token=cast.monitor_tokens[0],
         now=now,
         seconds=time.perf_counter() - started,
     )
