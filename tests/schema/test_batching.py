@@ -3,6 +3,7 @@ aggregations, and MongoDB answers with one row per department, never one per roo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -13,9 +14,10 @@ from pymongo.monitoring import CommandListener, CommandStartedEvent, CommandSucc
 
 from omnigate.config import Limits, Settings
 from omnigate.db import Store, create_client
+from omnigate.scope import Scope
 from tests.conftest import mongo_url
 from tests.metrics.documents import at
-from tests.schema.conftest import Execute
+from tests.schema.conftest import MANAGER, Execute
 
 START, END = at("2024-03-01T00:00"), at("2024-03-31T23:59:59.999")
 RANGE = {"start": "2024-03-01T00:00:00Z", "end": "2024-03-31T23:59:59.999Z"}
@@ -217,3 +219,26 @@ async def test_skipped_metrics_launch_no_aggregation_and_spend_no_budget(
         "rocketchat_room",
         "rocketchat_room",
     ]
+
+
+async def test_a_scoped_dashboard_costs_what_an_unscoped_one_does(
+    fresh_db: Database, execute: Execute, recorded: tuple[Store, Recorder]
+) -> None:
+    """A monitor whose unit holds the 120 departments: the same three aggregations, each
+    with the scope's ``$match``, and the same answers as the manager's."""
+    _insert(fresh_db)
+    fresh_db.rocketchat_livechat_department.update_many({}, {"$set": {"ancestors": ["u1"]}})
+    fresh_db.rocketchat_livechat_department.insert_one({"_id": "u1", "type": "u", "name": "U"})
+    fresh_db.rocketchat_room.update_many({}, {"$set": {"departmentAncestors": ["u1"]}})
+    store, recorder = recorded
+    query = f"""query($r: DateRange!) {{ departments(first: 100) {{ totalCount
+      edges {{ node {{ name {ALL_METRICS} }} }} }} }}"""
+    manager = await execute(query, {"r": RANGE}, store=store)
+    unscoped = list(recorder.aggregations)
+    recorder.reset()
+    departments = {f"d{i:03}" for i in range(120)}
+    monitor = dataclasses.replace(MANAGER, scope=Scope.monitor({"u1"}, departments))
+    scoped = await execute(query, {"r": RANGE}, store=store, principal=monitor)
+    assert scoped.errors is None and scoped.data == manager.data
+    assert sorted(recorder.aggregations) == sorted(unscoped) and len(unscoped) == 3
+    assert max(recorder.rows) <= 100
