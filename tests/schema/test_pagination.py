@@ -186,3 +186,15 @@ async def test_bad_arguments_are_bad_user_input(
     result = await execute(PAGE, variables)
     assert codes(result) == ["BAD_USER_INPUT"]
     assert fragment in result.errors[0].message
+
+
+async def test_name_order_ignores_a_range(fresh_db: Database, execute: Execute) -> None:
+    _insert(fresh_db)
+    result = await execute(
+        """{ departments(orderBy: {field: NAME, direction: DESC, range:
+             {start: "2024-04-01T00:00:00Z", end: "2024-04-30T23:59:59.999Z"}}) {
+             edges { node { departmentId } } } }"""
+    )
+    assert result.errors is None
+    ids = [e["node"]["departmentId"] for e in result.data["departments"]["edges"]]
+    assert ids == name_order(descending=True)
