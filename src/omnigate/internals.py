@@ -13,13 +13,14 @@
 
 Prefetched metric fields answered as plain data, without calling their resolvers:
 Strawberry wraps every field that has a resolver: for each call it builds an ``Info`` and
-converts the arguments into input objects (``DateRange``), ~60 µs per metric field;
-graphql-core itself first coerces the field's arguments again for every object. The
-prefetch already computed every value of a page (an object's ``prefetched`` dict, by
-response key), so the execution context below completes such a field straight from that
-value, as graphql-core completes any resolver's result (same serialization, same errors).
-A field without a prefetched value (a bad argument, an alias asked with two meanings, an
-object resolved without prefetch, or middleware installed) goes through its resolver.
+converts the arguments into input objects (``DateRange``), the bulk of a metric field's
+cost (docs/benchmarks.md); graphql-core itself first coerces the field's arguments again
+for every object. The prefetch already computed every value of a page (an object's
+``prefetched`` dict, by response key), so the execution context below completes such a
+field straight from that value, as graphql-core completes any resolver's result (same
+serialization, same errors). A field without a prefetched value (a bad argument, an alias
+asked with two meanings, an object resolved without prefetch, or middleware installed)
+goes through its resolver.
 """
 
 from __future__ import annotations

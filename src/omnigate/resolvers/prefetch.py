@@ -79,7 +79,7 @@ async def prefetch(
     variables = variable_values(raw)
     pending: list[Awaitable[Any]] = []
     batches: dict[tuple[Family, TimeRange], asyncio.Future[list[Any]]] = {}
-    plain: dict[str, _Plain | None] = {}
+    plain: dict[str, SelectedMetric | None] = {}
     for response_key, nodes in object_fields(raw, object_type, path).items():
         for node in nodes:
             name = node.name.value
@@ -103,7 +103,7 @@ async def prefetch(
                 batches[batch] = asyncio.ensure_future(
                     loader.load_many([(time_range, scope, group) for group in groups])
                 )
-            entry = _Plain(metric, time_range, arguments)
+            entry = SelectedMetric(metric, time_range, arguments)
             known = plain.get(response_key, entry)
             plain[response_key] = entry if known == entry else None
     if pending or batches:
@@ -119,7 +119,7 @@ async def prefetch(
 
 
 @dataclass(frozen=True, slots=True)
-class _Plain:
+class SelectedMetric:
     """A metric field of the selection: the metric, its range and its other arguments."""
 
     metric: Metric
