@@ -154,7 +154,7 @@ def test_overview_parameters(
         assert response.status_code == 200
 
 
-def test_database_down_is_503() -> None:
+def test_database_down_is_503(caplog: pytest.LogCaptureFixture) -> None:
     server = EmbeddedServer()
     url = server.start()
     try:
@@ -164,9 +164,13 @@ def test_database_down_is_503() -> None:
         with serve(quick, max_time_ms=1000) as app:
             assert app.get(LISTS[0], params=RANGE, headers=headers).status_code == 200
             server.stop()
+            caplog.clear()
             unreachable = {"success": False, "error": "The database is unreachable."}
             check(app.get(LISTS[0], params=RANGE, headers=headers), 503, unreachable)
             check(app.get(OVERVIEW, params=DAYS, headers=headers), 503, unreachable)
+        # One warning per request for the operator, none at ERROR.
+        serious = [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING]
+        assert serious == [("omnigate.http", "WARNING")] * 2
     finally:
         server.stop()
 

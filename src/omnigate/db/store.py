@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from bson.errors import InvalidStringData
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, OperationFailure, PyMongoError
 
 from omnigate.errors import BadUserInput, LimitExceeded, ServiceUnavailable
 
@@ -25,6 +28,10 @@ _UNENCODABLE_MESSAGE = (
     "The request contains text that is not valid Unicode (a lone surrogate such as "
     "\\ud800): send well-formed UTF-8 text."
 )
+# MongoDB's (and SecantusDB's) code for a timezone its date operators do not know: its
+# timezone database may lag behind the one omnigate validates names against.
+UNKNOWN_TIMEZONE_CODE = 40485
+_TIMEZONE_NAME = re.compile(r'time zone identifier: "(?P<name>[^"]*)"')
 
 
 @dataclass(slots=True)
@@ -59,17 +66,13 @@ class Store:
         return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations))
 
     async def aggregate(self, collection: str, pipeline: Pipeline) -> list[Document]:
-        """Run ``pipeline`` on ``collection``; database trouble becomes ``ServiceUnavailable``."""
+        """Run ``pipeline`` on ``collection``, its errors translated by ``_translated``."""
         self.budget.spend()
-        try:
+        with _translated():
             cursor = await self.db[collection].aggregate(
                 pipeline, maxTimeMS=self.max_time_ms, batchSize=AGGREGATE_BATCH
             )
             return await cursor.to_list()
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except _UNENCODABLE as exc:
-            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
 
     async def find(
         self,
@@ -81,15 +84,11 @@ class Store:
         limit: int = 0,
     ) -> list[Document]:
         """Documents of ``collection`` matching ``query`` (not counted against the budget)."""
-        try:
+        with _translated():
             cursor = self.db[collection].find(
                 query, projection, sort=sort, limit=limit, max_time_ms=self.max_time_ms
             )
             return await cursor.to_list()
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except _UNENCODABLE as exc:
-            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
 
     async def find_one(
         self, collection: str, query: Document, *, projection: Document | None = None
@@ -100,13 +99,11 @@ class Store:
     async def count(self, collection: str, query: Document) -> int:
         """Documents of ``collection`` matching ``query``: the ``count`` command (not an
         aggregation, so not counted against the budget)."""
-        try:
+        with _translated():
             reply = await self.db.command(
                 {"count": collection, "query": query, "maxTimeMS": self.max_time_ms}
             )
             return int(reply["n"])
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
 
     async def ping(self) -> bool:
         try:
@@ -114,6 +111,31 @@ class Store:
         except PyMongoError:
             return False
         return True
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Database trouble (unreachable, ``maxTimeMS`` expired) as ``ServiceUnavailable``, a
+    timezone the database does not know or text BSON cannot carry as ``BadUserInput``; any
+    other refusal of the database (``OperationFailure``) is a bug and propagates."""
+    try:
+        yield
+    except _UNAVAILABLE as exc:
+        raise _unavailable(exc) from exc
+    except OperationFailure as exc:
+        if exc.code == UNKNOWN_TIMEZONE_CODE:
+            raise _unknown_timezone(exc) from exc
+        raise
+    except _UNENCODABLE as exc:
+        raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
+
+
+def _unknown_timezone(exc: OperationFailure) -> BadUserInput:
+    found = _TIMEZONE_NAME.search(str((exc.details or {}).get("errmsg", "")))
+    zone = f'the timezone "{found["name"]}"' if found else "the requested timezone"
+    return BadUserInput(
+        f'The database does not know {zone}: use a UTC offset such as "+02:00" instead.'
+    )
 
 
 def _unavailable(exc: ConnectionFailure | ExecutionTimeout) -> ServiceUnavailable:

@@ -14,6 +14,7 @@ from omnigate.config import Settings
 from omnigate.db import Store, create_client, database_name
 from omnigate.errors import BadUserInput
 from omnigate.http import health
+from omnigate.http.boundary import ErrorBoundary
 from omnigate.http.graphql import graphql_routes
 from omnigate.http.limits import BodySizeLimit
 from omnigate.http.rest import routes as rest_routes
@@ -54,6 +55,9 @@ def create_app(
 
     return Starlette(
         routes=[*health.routes, *graphql_routes(schema), *rest_routes],
-        middleware=[Middleware(BodySizeLimit, max_body_bytes=settings.limits.max_body_bytes)],
+        middleware=[
+            Middleware(ErrorBoundary),
+            Middleware(BodySizeLimit, max_body_bytes=settings.limits.max_body_bytes),
+        ],
         lifespan=lifespan,
     )

@@ -1,5 +1,5 @@
-"""Domain errors as HTTP responses (Rocket.Chat's REST bodies, GraphQL's shape), and the
-logging of unexpected errors under a request id."""
+"""Domain errors as HTTP responses (Rocket.Chat's REST bodies, GraphQL's shape), the
+request id, and the answer to and logging of unexpected errors under that id."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ REST_FORBIDDEN_BODY: dict[str, Any] = {
 }
 INTERNAL_ERROR_MESSAGE = "Internal server error"
 REQUEST_ID_HEADER = "X-Request-Id"
+GRAPHQL_PATH = "/graphql"
 
 _STATUS_BY_CODE = {
     Unauthenticated.code: 401,
@@ -88,14 +89,18 @@ def log_unexpected(exc: BaseException, connection: HTTPConnection) -> str:
     return rid
 
 
-def rest_internal_error_response(rid: str) -> JSONResponse:
-    """The REST answer to an unexpected error, naming the request id found in the log."""
-    body = {"success": False, "error": INTERNAL_ERROR_MESSAGE, "requestId": rid}
+def log_unavailable(exc: ServiceUnavailable, connection: HTTPConnection) -> None:
+    """One warning for the operator: the database failed a request (and pymongo's error)."""
+    logger.warning("%s (request %s): %r", exc, request_id(connection), exc.__cause__)
+
+
+def internal_error_response(rid: str, *, graphql: bool) -> JSONResponse:
+    """The answer to an unexpected error, naming the request id found in the log (also in
+    the ``X-Request-Id`` header): GraphQL-shaped on ``/graphql``, else Rocket.Chat's shape."""
+    body: dict[str, Any]
+    if graphql:
+        extensions = {"code": OmnigateError.code, "requestId": rid}
+        body = {"errors": [{"message": INTERNAL_ERROR_MESSAGE, "extensions": extensions}]}
+    else:
+        body = {"success": False, "error": INTERNAL_ERROR_MESSAGE, "requestId": rid}
     return JSONResponse(body, 500, headers={REQUEST_ID_HEADER: rid})
-
-
-def rest_exception_response(exc: Exception, connection: HTTPConnection) -> JSONResponse:
-    """What a REST endpoint answers for ``exc``: the domain error's body, else a logged 500."""
-    if isinstance(exc, OmnigateError):
-        return rest_error_response(exc)
-    return rest_internal_error_response(log_unexpected(exc, connection))

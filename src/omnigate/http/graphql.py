@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import orjson
@@ -19,13 +18,17 @@ from omnigate.auth import authenticate_request
 from omnigate.context import Context
 from omnigate.errors import BadUserInput, OmnigateError, ServiceUnavailable
 from omnigate.http import graphiql
-from omnigate.http.errors import graphql_error_response, request_id
+from omnigate.http.errors import (
+    GRAPHQL_PATH,
+    graphql_error_response,
+    log_unavailable,
+    request_id,
+)
 from omnigate.http.graphiql import render_graphiql
 from omnigate.http.state import app_state
 from omnigate.playground import load_examples
 
 _PRINCIPAL = "omnigate_principal"
-log = logging.getLogger("omnigate.http")
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -74,7 +77,8 @@ def _is_ide_page(request: Request) -> bool:
 
 class GraphQLEndpoint:
     """The ASGI endpoint: our offline GraphiQL page for browsers; otherwise 401/403/503 as
-    HTTP statuses before any GraphQL work (SPEC §5), then Strawberry's view."""
+    HTTP statuses before any GraphQL work (SPEC §5), then Strawberry's view. Unexpected
+    exceptions are left to ``ErrorBoundary``."""
 
     def __init__(self, schema: Schema) -> None:
         self.view = GraphQLView(schema)
@@ -91,7 +95,7 @@ class GraphQLEndpoint:
             principal = await authenticate_request(request, app_state(request).authenticator)
         except OmnigateError as exc:
             if isinstance(exc, ServiceUnavailable):
-                log.warning("%s (request %s): %r", exc, request_id(request), exc.__cause__)
+                log_unavailable(exc, request)
             response = graphql_error_response(exc)
             await response(scope, receive, send)
             return
@@ -101,4 +105,4 @@ class GraphQLEndpoint:
 
 def graphql_routes(schema: Schema) -> list[BaseRoute]:
     """``/graphql`` and the GraphiQL assets it loads."""
-    return [Route("/graphql", GraphQLEndpoint(schema), methods=["GET", "POST"]), *graphiql.routes]
+    return [Route(GRAPHQL_PATH, GraphQLEndpoint(schema), methods=["GET", "POST"]), *graphiql.routes]

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from omnigate.errors import LimitExceeded
+from omnigate.http.errors import GRAPHQL_PATH
 
 
 class BodySizeLimit:
@@ -21,7 +22,7 @@ class BodySizeLimit:
     """
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, graphql_path: str = "/graphql"
+        self, app: ASGIApp, *, max_body_bytes: int, graphql_path: str = GRAPHQL_PATH
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes

@@ -23,11 +23,10 @@ from omnigate.schema.types import Department
 
 
 class _Schema(strawberry.Schema):
-    """Strawberry's schema, without its ERROR log (and traceback) for every error.
-
-    Client mistakes (syntax, validation, bad input, limits) are not server errors, and
-    ``ErrorContract`` logs unexpected field errors itself, once, with the request id; only
-    an unexpected error outside any field (which it cannot see) is left to strawberry."""
+    """Strawberry's schema, passing to its ERROR log only unexpected errors outside any
+    field (which ``schema/errors.py`` then filters, as ``ErrorContract`` logs them with the
+    request id). Client mistakes (syntax, validation, bad input, limits) are not server
+    errors and never reach it."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -1,9 +1,14 @@
 """The error contract of GraphQL responses (SPEC §5).
 
-Domain errors keep their message and gain ``extensions.code``; any other exception
-raised while resolving a field is logged with the request id and masked as
-``"Internal server error"``; syntax, validation and variable errors are left exactly
-as GraphQL reports them.
+Domain errors keep their message and gain ``extensions.code``; any other exception,
+raised while resolving a field or anywhere else in the operation (parsing, validation,
+an extension), is logged with the request id and masked as ``"Internal server error"``;
+syntax, validation and coercion errors are left exactly as GraphQL reports them.
+
+``ErrorContract`` is the one place GraphQL errors are logged: Strawberry's own log of
+every error (``Schema.process_errors``, logger ``strawberry.execution``) would repeat
+unexpected errors without the request id and report client mistakes (a missing variable
+among them) as ERROR tracebacks, so a filter installed with this module drops it.
 """
 
 from __future__ import annotations
@@ -13,20 +18,49 @@ import uuid
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError, StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from omnigate.errors import OmnigateError, ServiceUnavailable
 
 log = logging.getLogger("omnigate.graphql")
 
 INTERNAL_MESSAGE = "Internal server error"
+INTERNAL_CODE = OmnigateError.code
+
+# Refusals of the HTTP request that Strawberry's view itself answers with a 400.
+_HTTP_REFUSALS = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
+# What a path-less error (the document, the variables) wraps when the client caused it.
+_COERCION_ERRORS = (GraphQLError, StrawberryInputCoercionError)
+
+
+class _DropStrawberryErrorLog(logging.Filter):
+    """Drops the records of Strawberry's ``process_errors`` (their message is the error)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not isinstance(record.msg, GraphQLError)
+
+
+logging.getLogger("strawberry.execution").addFilter(_DropStrawberryErrorLog())
 
 
 class ErrorContract(SchemaExtension):
-    """Sets ``extensions.code`` on every field error and masks unexpected ones."""
+    """Sets ``extensions.code`` on every error a domain error caused and masks unexpected ones."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except _HTTP_REFUSALS:
+            raise
+        # Raised out of the operation (parsing, validation, an extension): path-less errors.
+        except GraphQLError as error:
+            contracted = self._contract(error)
+            if contracted is error:
+                raise
+            raise contracted from error
+        except Exception as exc:
+            raise self._contract(GraphQLError(str(exc), original_error=exc)) from exc
         result = self.execution_context.result
         if result is not None and result.errors:
             result.errors = [self._contract(error) for error in result.errors]
@@ -50,13 +84,13 @@ class ErrorContract(SchemaExtension):
         original = error.original_error
         if isinstance(original, OmnigateError):
             return _with_code(error, original.code)
-        if original is None or error.path is None:
-            return error  # syntax, validation or variable coercion: GraphQL's own report
+        if original is None or (error.path is None and isinstance(original, _COERCION_ERRORS)):
+            return error  # syntax, validation or coercion: GraphQL's own report
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None) or uuid.uuid4().hex
         log.error(
             "unexpected error in %s (request %s)",
-            ".".join(map(str, error.path)),
+            "the operation" if error.path is None else ".".join(map(str, error.path)),
             request_id,
             exc_info=(type(original), original, original.__traceback__),
         )
@@ -64,7 +98,7 @@ class ErrorContract(SchemaExtension):
             INTERNAL_MESSAGE,
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions={"code": INTERNAL_CODE, "requestId": request_id},
         )
 
 

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from omnigate.auth import Principal, authenticate_request
-from omnigate.http.errors import rest_exception_response
+from omnigate.errors import OmnigateError, ServiceUnavailable
+from omnigate.http.errors import log_unavailable, rest_error_response
 from omnigate.http.state import app_state
 
 BASE_PATH = "/api/v1/livechat/analytics"
@@ -29,13 +30,15 @@ class ORJSONResponse(JSONResponse):
 def rest_endpoint(handler: Handler) -> Endpoint:
     """``handler`` behind the checks of SPEC §5: authentication, then permission, then
     whatever the handler validates. Domain errors answer with Rocket.Chat's bodies (401,
-    403, 400, 503); anything else is logged and answered as a 500 naming the request id."""
+    403, 400, 503); anything else is left to ``ErrorBoundary`` (a logged 500)."""
 
     async def endpoint(request: Request) -> Response:
         try:
             principal = await authenticate_request(request, app_state(request).authenticator)
             return ORJSONResponse(await handler(request, principal))
-        except Exception as exc:
-            return rest_exception_response(exc, request)
+        except OmnigateError as exc:
+            if isinstance(exc, ServiceUnavailable):
+                log_unavailable(exc, request)
+            return rest_error_response(exc)
 
     return endpoint
