@@ -30,7 +30,11 @@ class Context:
     )
 
     def __post_init__(self) -> None:
-        self.loaders = DataLoaders.build(self.store, self.visitor_inactivity_timeout)
+        self.loaders = DataLoaders.build(
+            self.store,
+            self.visitor_inactivity_timeout,
+            max_overview_days=self.settings.limits.max_overview_days,
+        )
 
     async def rocketchat_settings(self) -> RocketChatSettings:
         """Rocket.Chat's settings, read at most once per request."""
@@ -46,6 +50,6 @@ class Context:
         return reporting_timezone(
             argument,
             await self.rocketchat_settings(),
-            server_timezone=self.settings.server_timezone,
+            server_timezone=self.settings.timezone,
             user_utc_offset=self.principal.utc_offset,
         )

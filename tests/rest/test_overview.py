@@ -11,6 +11,7 @@ import pytest
 from pymongo.database import Database
 from starlette.testclient import TestClient
 
+from omnigate.config import Limits
 from tests.conftest import mongo_url
 from tests.metrics.documents import at, room, setting
 
@@ -148,3 +149,34 @@ def test_days_are_calendar_days_of_the_reporting_timezone(
         {"title": "Busiest_time", "value": "10PM- 11PM"},
         {"title": "Conversations_per_day", "value": "3.00"},
     ]
+
+
+@pytest.mark.parametrize("name", ["Conversations", "Productivity"])
+def test_a_range_over_the_day_limit_is_400(
+    rest_client: TestClient, headers: dict[str, str], name: str
+) -> None:
+    """2023-01-01 to 2025-01-02 spans 733 days, one more than OMNIGATE_MAX_OVERVIEW_DAYS."""
+    query = {"name": name, "from": "2023-01-01", "to": "2025-01-02", "departmentId": "dA"}
+    response = rest_client.get(OVERVIEW, params=query, headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": "The overview range spans 733 days, more than the limit of 732 "
+        "(OMNIGATE_MAX_OVERVIEW_DAYS): ask for a shorter range.",
+        "errorType": "invalid-params",
+    }
+    within = {**query, "to": "2025-01-01"}
+    assert rest_client.get(OVERVIEW, params=within, headers=headers).status_code == 200
+
+
+def test_the_day_limit_is_configurable(rest_db: Database, mongo_port: int) -> None:
+    headers = {"X-User-Id": "manager", "X-Auth-Token": "tok-manager"}
+    with serve(mongo_url(mongo_port, rest_db.name), limits=Limits(max_overview_days=31)) as client:
+        assert get(client, headers, name="Conversations", **MAY)[0]["value"] == 10
+        june = {"from": "2024-05-01", "to": "2024-06-01"}
+        response = client.get(OVERVIEW, params={"name": "Conversations", **june}, headers=headers)
+    assert response.status_code == 400
+    assert (
+        "spans 32 days, more than the limit of 31 (OMNIGATE_MAX_OVERVIEW_DAYS)"
+        in (response.json()["error"])
+    )

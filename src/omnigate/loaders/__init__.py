@@ -24,11 +24,11 @@ class DataLoaders:
     departments: DepartmentLoader
 
     @classmethod
-    def build(cls, store: Store, timeout: Timeout) -> DataLoaders:
+    def build(cls, store: Store, timeout: Timeout, *, max_overview_days: int) -> DataLoaders:
         return cls(
             opened=opened_loader(store, timeout),
             closed=closed_loader(store, timeout),
             transfers=transfers_loader(store),
-            overview=overview_loader(store),
+            overview=overview_loader(store, max_overview_days),
             departments=department_loader(store),
         )

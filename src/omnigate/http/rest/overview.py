@@ -65,13 +65,20 @@ async def overview_handler(request: Request, principal: Principal) -> list[Item]
     zone = reporting_timezone(
         None,
         await read_settings(state.store),
-        server_timezone=state.settings.server_timezone,
+        server_timezone=state.settings.timezone,
         user_utc_offset=principal.utc_offset,
     )
     time_range = TimeRange.of(
         params.day_start(first, zone, "from"), params.day_end(last, zone, "to")
     )
-    return OVERVIEWS[name](await overview(state.store, time_range, department, zone))
+    data = await overview(
+        state.store,
+        time_range,
+        department,
+        zone,
+        max_days=state.settings.limits.max_overview_days,
+    )
+    return OVERVIEWS[name](data)
 
 
 routes = [Route(f"{BASE_PATH}/overview", rest_endpoint(overview_handler), methods=["GET"])]
