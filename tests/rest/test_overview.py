@@ -21,6 +21,16 @@ from .conftest import add_manager, serve
 OVERVIEW = "/api/v1/livechat/analytics/overview"
 UTC = ZoneInfo("UTC")
 MAY = {"from": "2024-05-01", "to": "2024-05-31"}
+# The order of Rocket.Chat's overview document (SPEC §4)
+CONVERSATIONS = [
+    "Total_conversations",
+    "Open_conversations",
+    "On_Hold_conversations",
+    "Total_messages",
+    "Busiest_day",
+    "Conversations_per_day",
+    "Busiest_time",
+]
 
 
 def get(client: TestClient, headers: dict[str, str], **query: str) -> list[dict[str, Any]]:
@@ -45,12 +55,23 @@ def test_conversations(rest_client: TestClient, headers: dict[str, str]) -> None
         {"title": "On_Hold_conversations", "value": 1},
         {"title": "Total_messages", "value": 32},
         {"title": "Busiest_day", "value": "Friday"},
-        {"title": "Busiest_time", "value": "3PM- 4PM"},
         {"title": "Conversations_per_day", "value": "0.32"},
+        {"title": "Busiest_time", "value": "3PM- 4PM"},
     ]
     for item in answer:
         assert list(item) == ["title", "value"]
     assert [type(item["value"]) for item in answer] == [int] * 4 + [str] * 3
+
+
+@pytest.mark.parametrize("department", [None, "dA", "nobody"])
+def test_conversations_items_follow_rocketchats_document(
+    rest_client: TestClient, headers: dict[str, str], department: str | None
+) -> None:
+    query = {"name": "Conversations", **MAY} | ({"departmentId": department} if department else {})
+    answer = get(rest_client, headers, **query)
+    for position, title in enumerate(CONVERSATIONS):
+        assert answer[position]["title"] == title, position
+    assert len(answer) == len(CONVERSATIONS)
 
 
 def test_productivity(rest_client: TestClient, headers: dict[str, str]) -> None:
@@ -87,9 +108,9 @@ def test_conversations_per_day(
     rest_client: TestClient, headers: dict[str, str], first: str, last: str, per_day: str
 ) -> None:
     answer = get(rest_client, headers, name="Conversations", **{"from": first, "to": last})
-    assert answer[-1] == {"title": "Conversations_per_day", "value": per_day}
+    assert answer[5] == {"title": "Conversations_per_day", "value": per_day}
     if per_day == "0.00":
-        assert [item["value"] for item in answer] == [0, 0, 0, 0, "-", "-", "0.00"]
+        assert [item["value"] for item in answer] == [0, 0, 0, 0, "-", "0.00", "-"]
 
 
 def test_only_the_first_ten_characters_are_the_day(
@@ -146,8 +167,8 @@ def test_days_are_calendar_days_of_the_reporting_timezone(
         {"title": "On_Hold_conversations", "value": 0},
         {"title": "Total_messages", "value": 4},
         {"title": "Busiest_day", "value": "Thursday"},
-        {"title": "Busiest_time", "value": "10PM- 11PM"},
         {"title": "Conversations_per_day", "value": "3.00"},
+        {"title": "Busiest_time", "value": "10PM- 11PM"},
     ]
 
 

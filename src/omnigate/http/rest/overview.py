@@ -27,15 +27,16 @@ def _item(title: str, value: int | str) -> Item:
 
 
 def conversations(data: OverviewData) -> list[Item]:
-    """The Conversations items in the order of SPEC §2 (counts as numbers)."""
+    """The Conversations items in the order of Rocket.Chat's overview document (SPEC §4),
+    counts as numbers."""
     return [
         _item("Total_conversations", data.total),
         _item("Open_conversations", data.open),
         _item("On_Hold_conversations", data.on_hold),
         _item("Total_messages", data.messages),
         _item("Busiest_day", data.busiest_day.weekday if data.busiest_day else NONE),
-        _item("Busiest_time", data.busiest_hour.label if data.busiest_hour else NONE),
         _item("Conversations_per_day", to_fixed(data.per_day)),
+        _item("Busiest_time", data.busiest_hour.label if data.busiest_hour else NONE),
     ]
 
 
