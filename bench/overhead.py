@@ -43,7 +43,7 @@ from omnigate.metrics.overview import overview
 from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.settings import read_settings
-from omnigate.metrics.timezones import reporting_timezone
+from omnigate.metrics.timezones import parse_timezone, reporting_timezone
 from omnigate.metrics.transfers import transfers_by_department
 from omnigate.records import departments as department_records
 from omnigate.scope import UNRESTRICTED
@@ -84,7 +84,9 @@ async def direct_variants(
 
     async def same_commands() -> Any:
         settings = await read_settings(store)
-        timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
+        timezone = reporting_timezone(
+            None, settings, server_timezone=parse_timezone("UTC"), user_utc_offset=0
+        )
         page, _count = await asyncio.gather(
             department_records.name_page(
                 store,
@@ -101,7 +103,9 @@ async def direct_variants(
         return await aggregations(ids, settings.visitor_inactivity_timeout, timezone)
 
     settings = await read_settings(store)
-    timezone = reporting_timezone(None, settings, server_timezone="UTC", user_utc_offset=0)
+    timezone = reporting_timezone(
+        None, settings, server_timezone=parse_timezone("UTC"), user_utc_offset=0
+    )
     page = await department_records.name_page(
         store, UNRESTRICTED, descending=False, after=None, before=None, from_end=False, limit=101
     )

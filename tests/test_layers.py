@@ -27,7 +27,8 @@ RANK = {
     "scope": 12,
     "db": 10,
     "errors": 5,
-    "config": 5,
+    "instants": 5,
+    "config": 48,  # settings parse the server timezone and take the metrics defaults
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from omnigate.config import Settings
+from omnigate.config import ConfigError, Settings
 
 DEMO_ROOMS = 5_000
 CREDENTIALS_FILE = "omnigate-demo.json"
@@ -50,7 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        print(f"omnigate {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 def _add_http_options(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +63,7 @@ def _add_http_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    Settings.from_env()  # a bad variable stops here, before uvicorn and its workers start
     options = {"factory": True, "host": args.host, "port": args.port, "log_level": "info"}
     if args.workers <= 1:
         uvicorn.run("omnigate.http.app:create_app", **options)
@@ -125,6 +130,7 @@ def _demo(args: argparse.Namespace) -> int:
     from omnigate.http.app import create_app
 
     started = time.perf_counter()
+    settings = Settings.from_env()
     server = EmbeddedServer(args.data_dir)
     try:
         url = server.start()
@@ -136,7 +142,7 @@ def _demo(args: argparse.Namespace) -> int:
         user_id, token = logins["manager"]
         monitor_id, monitor_token = logins["monitor"]
         settings = replace(
-            Settings.from_env(),
+            settings,
             mongo_url=url,
             graphiql_headers=(("X-User-Id", user_id), ("X-Auth-Token", token)),
         )

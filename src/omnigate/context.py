@@ -31,7 +31,12 @@ class Context:
     )
 
     def __post_init__(self) -> None:
-        self.loaders = DataLoaders.build(self.store, self.scope, self.rocketchat_settings)
+        self.loaders = DataLoaders.build(
+            self.store,
+            self.scope,
+            self.rocketchat_settings,
+            max_overview_days=self.settings.limits.max_overview_days,
+        )
 
     @property
     def scope(self) -> Scope:
@@ -49,6 +54,6 @@ class Context:
         return reporting_timezone(
             argument,
             await self.rocketchat_settings(),
-            server_timezone=self.settings.server_timezone,
+            server_timezone=self.settings.timezone,
             user_utc_offset=self.principal.utc_offset,
         )

@@ -21,7 +21,7 @@ from graphql import GraphQLError, parse, validate
 from pymongo import monitoring
 from starlette.testclient import TestClient
 
-from omnigate.config import Limits, Settings
+from omnigate.config import ConfigError, Limits, Settings
 from omnigate.http.app import create_app
 from omnigate.schema import schema
 from omnigate.seed import SeedReport
@@ -229,14 +229,27 @@ def test_instants_out_of_range_are_refused_by_the_scalar(post: Post, value: str)
     )
 
 
-def test_the_widest_accepted_range_works_in_any_timezone(post: Post) -> None:
+def test_the_widest_accepted_range_works_in_any_timezone(
+    post: Post, mongo_port: int, seeded: SeedReport, manager_headers: dict[str, str]
+) -> None:
     query = """query($r: DateRange!, $tz: String) { overview(range: $r, timezone: $tz) {
                  conversations { total perDay } } }"""
     wide = {"start": "0001-01-02T00:00:00Z", "end": "9999-12-30T23:59:59.999Z"}
-    for timezone in ("+14:00", "-12:00", "Pacific/Kiritimati", "-23:59"):
-        body = post(query, {"r": wide, "tz": timezone})
-        assert "errors" not in body, body
-        assert body["data"]["overview"]["conversations"]["total"] > 0
+    refused = only_error(post(query, {"r": wide, "tz": "UTC"}))
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "(OMNIGATE_MAX_OVERVIEW_DAYS)" in refused["message"]
+    # 0001-01-01 to 9999-12-31: every local day Python can represent
+    limits = Limits(max_overview_days=3_652_059)
+    settings = Settings(mongo_url=mongo_url(mongo_port, SEEDED_DB), limits=limits)
+    with TestClient(create_app(settings)) as client:
+        for timezone in ("+14:00", "-12:00", "Pacific/Kiritimati", "-23:59"):
+            body = client.post(
+                "/graphql",
+                json={"query": query, "variables": {"r": wide, "tz": timezone}},
+                headers=manager_headers,
+            ).json()
+            assert "errors" not in body, body
+            assert body["data"]["overview"]["conversations"]["total"] > 0
 
 
 def test_client_mistakes_are_not_logged(post: Post, caplog: pytest.LogCaptureFixture) -> None:
@@ -431,7 +444,10 @@ def test_page_size_limit(limited: Callable[..., Any]) -> None:
 
 def test_page_size_env_cannot_exceed_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMNIGATE_MAX_PAGE_SIZE", "1000")
-    assert Limits.from_env().max_page_size == 100
+    with pytest.raises(
+        ConfigError, match="OMNIGATE_MAX_PAGE_SIZE must be an integer from 1 to 100, got 1000"
+    ):
+        Limits.from_env()
 
 
 # --- the aggregation budget ----------------------------------------------------------
@@ -522,5 +538,5 @@ def test_a_malformed_limit_in_the_environment_stops_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OMNIGATE_MAX_ALIASES", "many")
-    with pytest.raises(SystemExit, match="OMNIGATE_MAX_ALIASES must be an integer"):
+    with pytest.raises(ConfigError, match="OMNIGATE_MAX_ALIASES must be an integer"):
         Limits.from_env()

@@ -1,5 +1,5 @@
 """Results travel as one row per group: each function sends one ``aggregate`` whose reply
-holds one document per department (or local day × hour), never one per room."""
+holds one document per department (or one for the workspace), never one per room."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pymongo.monitoring import (
 from omnigate.db import Store, create_client
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
-from omnigate.metrics.overview import overview
+from omnigate.metrics.overview import department_overviews, overview
 from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.transfers import transfers_by_department
 from omnigate.scope import UNRESTRICTED
@@ -91,15 +91,21 @@ async def test_department_families_return_one_row_per_department(
 
 
 @pytest.mark.parametrize("zone", ZONES, ids=lambda zone: zone.name)
-async def test_overview_returns_one_row_per_local_hour(
+async def test_overview_returns_one_row_per_department(
     recorded: tuple[Store, Recorder, Data], zone
 ) -> None:
+    """Twelve days of rooms, but the workspace overview is one document and the department
+    overviews one per department that has rooms (never one per day or hour)."""
     store, recorder, (rooms, _) = recorded
     data = await overview(store, WHOLE, UNRESTRICTED, None, zone)
-    hours = {
-        (local.date(), local.hour)
+    assert len(recorder.one_aggregation()) == 1 < data.total
+    wanted = ["d1", "d2", "d3", "nobody"]
+    overviews = await department_overviews(store, WHOLE, UNRESTRICTED, wanted, zone)
+    with_rooms = {
+        r["departmentId"]
         for r in rooms
-        if r.get("t") == "l" and WHOLE.start <= r["ts"] <= WHOLE.end
-        for local in [r["ts"].astimezone(zone.tzinfo)]
+        if r.get("t") == "l" and WHOLE.start <= r["ts"] <= WHOLE.end and r.get("departmentId")
     }
-    assert len(recorder.one_aggregation()) == len(hours) < data.total
+    assert with_rooms == {"d1", "d2", "d3"}
+    assert len(recorder.one_aggregation()) == len(with_rooms)
+    assert set(overviews) == set(wanted) and overviews["nobody"].total == 0

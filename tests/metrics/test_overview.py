@@ -1,7 +1,9 @@
-"""``overview``: conversations and productivity by local day and hour, against the reference."""
+"""``overview``: conversations and productivity by local day and hour, against the reference;
+one row per department whatever the range, and the range limit."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -9,13 +11,14 @@ import pytest
 from pymongo.database import Database
 
 from omnigate.db import Store
-from omnigate.metrics.overview import hour_label, overview
+from omnigate.errors import LimitExceeded
+from omnigate.metrics.overview import department_overviews, hour_label, overview
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
 from omnigate.scope import UNRESTRICTED
 
 from . import reference
-from .documents import Document, at, room
+from .documents import Document, at, random_room, room
 
 UTC_TZ = ReportingTimezone("UTC", ZoneInfo("UTC"))
 PLUS_2 = ReportingTimezone("+02:00", timezone(timedelta(hours=2)))
@@ -244,3 +247,143 @@ async def test_empty_range_does_not_query(no_query_store: Store) -> None:
         "Europe/Berlin",
     )
     assert (data.start, data.end) == (backwards.start, backwards.end)
+
+
+# --- one row per department, whatever the range ------------------------------------------
+
+LONG_DEPARTMENTS = ["d1", "d2", "d3", "d4", None]
+
+
+async def test_department_overviews_over_a_long_range_equal_the_reference(
+    store: Store, insert
+) -> None:
+    """400 days, DST changes included, 1 500 rooms: each department's overview (and the
+    workspace's) equals the room-by-room reference."""
+    rng = random.Random(10)
+    first, last = at("2023-06-01T00:00"), at("2024-07-04T23:59:59.999")
+    rooms = insert(*(random_room(rng, f"r{i}", first, last, LONG_DEPARTMENTS) for i in range(1500)))
+    time_range = TimeRange.of(first + timedelta(days=2), last - timedelta(hours=5))
+    wanted = ["d1", "d2", "d3", "d4", "ghost"]
+    for zone in (BERLIN, MINUS_5):
+        found = await department_overviews(store, time_range, UNRESTRICTED, wanted, zone)
+        assert set(found) == set(wanted)
+        for department in wanted:
+            expected = reference.overview(
+                rooms, time_range.start, time_range.end, department, zone.tzinfo
+            )
+            reference.assert_overview(found[department], expected)
+        assert found["d1"].total > 200 and found["ghost"].total == 0
+        await _check(store, rooms, time_range, zone)  # the workspace
+
+
+async def test_ties_are_resolved_per_department(store: Store, insert) -> None:
+    rooms = insert(
+        # A: 5 messages on both days: the earlier day, its only hour
+        room("a1", at("2024-05-01T10:00"), "A", msgs=5),
+        room("a2", at("2024-05-02T08:00"), "A", msgs=2),
+        room("a3", at("2024-05-02T09:00"), "A", msgs=3),
+        # B: the later day wins, and within it 09:00 and 14:00 tie: the earlier hour
+        room("b1", at("2024-05-01T10:00"), "B", msgs=3),
+        room("b2", at("2024-05-02T14:00"), "B", msgs=3),
+        room("b3", at("2024-05-02T09:59:59.999"), "B", msgs=3),
+        room("b4", at("2024-05-02T20:00"), "B", msgs=1),
+        # C: two days without messages: the earlier one, its earliest hour
+        room("c1", at("2024-05-02T07:00"), "C"),
+        room("c2", at("2024-05-01T23:00"), "C"),
+        room("c3", at("2024-05-01T22:00"), "C"),
+    )
+    time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-02T23:59:59.999"))
+    found = await department_overviews(store, time_range, UNRESTRICTED, ["A", "B", "C"], UTC_TZ)
+    busiest = {
+        d: (data.busiest_day.date, data.busiest_day.messages, data.busiest_hour.hour)
+        for d, data in found.items()
+    }
+    assert busiest == {
+        "A": ("2024-05-01", 5, 10),
+        "B": ("2024-05-02", 7, 9),
+        "C": ("2024-05-01", 0, 22),
+    }
+    assert found["B"].busiest_hour.messages == 3
+    for department in ("A", "B", "C"):
+        expected = reference.overview(
+            rooms, time_range.start, time_range.end, department, UTC_TZ.tzinfo
+        )
+        reference.assert_overview(found[department], expected)
+    # the workspace: May 1st has 8 messages, May 2nd 12, whose 09:00 holds 3 + 3
+    data = await _check(store, rooms, time_range, UTC_TZ)
+    assert data["busiest_day"] == ("2024-05-02", "Thursday", 12)
+    assert data["busiest_hour"] == (9, 6)
+
+
+async def test_a_department_without_rooms_in_the_range(store: Store, insert) -> None:
+    insert(
+        room("before", at("2024-04-30T23:59:59.999"), "quiet", msgs=4),
+        room("other", at("2024-05-01T12:00"), "busy", msgs=4),
+    )
+    time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-03T23:59:59.999"))
+    found = await department_overviews(store, time_range, UNRESTRICTED, ["quiet", "never"], PLUS_2)
+    for data in found.values():
+        assert (data.total, data.open, data.on_hold, data.messages, data.per_day) == (0,) * 5
+        assert data.busiest_day is None and data.busiest_hour is None
+        assert (data.average_response_time, data.average_first_response_time) == (0.0, 0.0)
+        assert (data.timezone, data.start, data.end) == ("+02:00", time_range.start, time_range.end)
+    one = await overview(store, time_range, UNRESTRICTED, "quiet", PLUS_2)
+    assert one == found["quiet"]
+
+
+async def test_no_departments_do_not_query(no_query_store: Store) -> None:
+    time_range = TimeRange.of(at("2024-05-01T00:00"), at("2024-05-02T00:00"))
+    assert await department_overviews(no_query_store, time_range, UNRESTRICTED, [], UTC_TZ) == {}
+
+
+# --- the range limit (OMNIGATE_MAX_OVERVIEW_DAYS) ----------------------------------------
+
+# Ten days in UTC; in +02:00 it ends at 01:59 on January 11th, an eleventh local day.
+TEN_UTC_DAYS = TimeRange.of(at("2024-01-01T00:00"), at("2024-01-10T23:59:59.999"))
+
+
+@pytest.mark.parametrize("department", [None, "sales"])
+async def test_a_range_within_the_limit_is_answered(
+    store: Store, insert, department: str | None
+) -> None:
+    rooms = insert(room("r", at("2024-01-10T23:00"), "sales", msgs=2))
+    data = await overview(store, TEN_UTC_DAYS, UNRESTRICTED, department, UTC_TZ, max_days=10)
+    expected = reference.overview(
+        rooms, TEN_UTC_DAYS.start, TEN_UTC_DAYS.end, department, UTC_TZ.tzinfo
+    )
+    reference.assert_overview(data, expected)
+    assert data.total == 1
+
+
+@pytest.mark.parametrize("department", [None, "sales"])
+async def test_a_range_over_the_limit_is_refused_before_querying(
+    no_query_store: Store, department: str | None
+) -> None:
+    with pytest.raises(LimitExceeded) as refused:
+        await overview(no_query_store, TEN_UTC_DAYS, UNRESTRICTED, department, PLUS_2, max_days=10)
+    assert str(refused.value) == (
+        "The overview range spans 11 days, more than the limit of 10 "
+        "(OMNIGATE_MAX_OVERVIEW_DAYS): ask for a shorter range."
+    )
+    assert refused.value.code == "BAD_USER_INPUT"
+    with pytest.raises(LimitExceeded):
+        await department_overviews(
+            no_query_store, TEN_UTC_DAYS, UNRESTRICTED, ["a", "b"], PLUS_2, max_days=10
+        )
+
+
+async def test_the_default_limit_admits_two_years(store: Store, no_query_store: Store) -> None:
+    """732 local days: 2023-01-01 to 2025-01-01 (a leap year included) passes, one more
+    day does not."""
+    two_years = TimeRange.of(at("2023-01-01T00:00"), at("2025-01-01T23:59:59.999"))
+    assert (await overview(store, two_years, UNRESTRICTED, None, UTC_TZ)).total == 0
+    longer = TimeRange.of(two_years.start, at("2025-01-02T00:00"))
+    with pytest.raises(LimitExceeded, match="spans 733 days, more than the limit of 732"):
+        await department_overviews(no_query_store, longer, UNRESTRICTED, ["a"], UTC_TZ)
+
+
+async def test_an_empty_range_is_never_over_the_limit(no_query_store: Store) -> None:
+    backwards = TimeRange.of(at("2024-05-02T00:00"), at("2023-05-01T00:00"))
+    assert (
+        await overview(no_query_store, backwards, UNRESTRICTED, None, UTC_TZ, max_days=1)
+    ).total == 0

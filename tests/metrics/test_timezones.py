@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from omnigate.errors import BadUserInput
 from omnigate.metrics.settings import RocketChatSettings
-from omnigate.metrics.timezones import parse_timezone, reporting_timezone
+from omnigate.metrics.timezones import ReportingTimezone, parse_timezone, reporting_timezone
 
 WINTER = datetime(2024, 1, 15, 12, tzinfo=UTC)
 SUMMER = datetime(2024, 7, 15, 12, tzinfo=UTC)
+# The gateway's own timezone (OMNIGATE_TIMEZONE), already parsed at start-up.
+TOKYO = ReportingTimezone("Asia/Tokyo", ZoneInfo("Asia/Tokyo"))
+NEW_YORK = ReportingTimezone("America/New_York", ZoneInfo("America/New_York"))
+UTC_ZONE = ReportingTimezone("UTC", ZoneInfo("UTC"))
+PLUS_1 = ReportingTimezone("+01:00", timezone(timedelta(hours=1)))
 
 
 @pytest.mark.parametrize(
@@ -85,7 +91,7 @@ def test_argument_wins_over_every_setting(reporting: str) -> None:
     chosen = reporting_timezone(
         "Asia/Tokyo",
         _settings(reporting, "Europe/Paris"),
-        server_timezone="America/New_York",
+        server_timezone=NEW_YORK,
         user_utc_offset=-3,
     )
     assert chosen.name == "Asia/Tokyo"
@@ -94,13 +100,13 @@ def test_argument_wins_over_every_setting(reporting: str) -> None:
 def test_invalid_argument_is_bad_input_even_with_valid_settings() -> None:
     with pytest.raises(BadUserInput):
         reporting_timezone(
-            "Nowhere/Land", _settings("server"), server_timezone="UTC", user_utc_offset=None
+            "Nowhere/Land", _settings("server"), server_timezone=UTC_ZONE, user_utc_offset=None
         )
 
 
 def test_server_setting_uses_the_gateway_timezone() -> None:
     chosen = reporting_timezone(
-        None, _settings("server", "Europe/Paris"), server_timezone="Asia/Tokyo", user_utc_offset=2
+        None, _settings("server", "Europe/Paris"), server_timezone=TOKYO, user_utc_offset=2
     )
     assert chosen.name == "Asia/Tokyo"
 
@@ -110,7 +116,7 @@ def test_server_setting_uses_the_gateway_timezone() -> None:
 )
 def test_custom_setting(custom: str, name: str) -> None:
     chosen = reporting_timezone(
-        None, _settings("custom", custom), server_timezone="Asia/Tokyo", user_utc_offset=2
+        None, _settings("custom", custom), server_timezone=TOKYO, user_utc_offset=2
     )
     assert chosen.name == name
 
@@ -118,7 +124,7 @@ def test_custom_setting(custom: str, name: str) -> None:
 @pytest.mark.parametrize("custom", ["", "  ", "Nowhere/Land", "+99:00"])
 def test_custom_setting_empty_or_invalid_falls_back_to_server(custom: str) -> None:
     chosen = reporting_timezone(
-        None, _settings("custom", custom), server_timezone="Asia/Tokyo", user_utc_offset=2
+        None, _settings("custom", custom), server_timezone=TOKYO, user_utc_offset=2
     )
     assert chosen.name == "Asia/Tokyo"
 
@@ -136,7 +142,7 @@ def test_custom_setting_empty_or_invalid_falls_back_to_server(custom: str) -> No
 )
 def test_user_setting_uses_the_callers_offset(offset: float, name: str, hours: float) -> None:
     chosen = reporting_timezone(
-        None, _settings("user"), server_timezone="Asia/Tokyo", user_utc_offset=offset
+        None, _settings("user"), server_timezone=TOKYO, user_utc_offset=offset
     )
     assert chosen.name == name
     assert chosen.tzinfo.utcoffset(None) == timedelta(hours=hours)
@@ -145,6 +151,6 @@ def test_user_setting_uses_the_callers_offset(offset: float, name: str, hours: f
 @pytest.mark.parametrize("offset", [None, float("nan"), float("inf"), 24, -30.5])
 def test_user_setting_without_usable_offset_falls_back_to_server(offset: float | None) -> None:
     chosen = reporting_timezone(
-        None, _settings("user"), server_timezone="+01:00", user_utc_offset=offset
+        None, _settings("user"), server_timezone=PLUS_1, user_utc_offset=offset
     )
     assert chosen.name == "+01:00"

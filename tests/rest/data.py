@@ -298,9 +298,9 @@ def conversations(rooms: list[Document], days: int, zone: tzinfo) -> Items:
         {"title": "On_Hold_conversations", "value": sum(r.get("onHold") is True for r in rooms)},
         {"title": "Total_messages", "value": sum(r.get("msgs", 0) for r in rooms)},
         {"title": "Busiest_day", "value": day},
-        {"title": "Busiest_time", "value": hour},
         # toFixed(2) on the exact binary value, halves up (only exact halves like 0.125 tie)
         {"title": "Conversations_per_day", "value": f"{math.floor(per_day * 100 + 0.5) / 100:.2f}"},
+        {"title": "Busiest_time", "value": hour},
     ]
 
 

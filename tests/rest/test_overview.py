@@ -11,6 +11,7 @@ import pytest
 from pymongo.database import Database
 from starlette.testclient import TestClient
 
+from omnigate.config import Limits
 from tests.conftest import mongo_url
 from tests.metrics.documents import at, room, setting
 
@@ -20,6 +21,16 @@ from .conftest import add_manager, serve
 OVERVIEW = "/api/v1/livechat/analytics/overview"
 UTC = ZoneInfo("UTC")
 MAY = {"from": "2024-05-01", "to": "2024-05-31"}
+# The order of Rocket.Chat's overview document (SPEC §4)
+CONVERSATIONS = [
+    "Total_conversations",
+    "Open_conversations",
+    "On_Hold_conversations",
+    "Total_messages",
+    "Busiest_day",
+    "Conversations_per_day",
+    "Busiest_time",
+]
 
 
 def get(client: TestClient, headers: dict[str, str], **query: str) -> list[dict[str, Any]]:
@@ -44,12 +55,23 @@ def test_conversations(rest_client: TestClient, headers: dict[str, str]) -> None
         {"title": "On_Hold_conversations", "value": 1},
         {"title": "Total_messages", "value": 32},
         {"title": "Busiest_day", "value": "Friday"},
-        {"title": "Busiest_time", "value": "3PM- 4PM"},
         {"title": "Conversations_per_day", "value": "0.32"},
+        {"title": "Busiest_time", "value": "3PM- 4PM"},
     ]
     for item in answer:
         assert list(item) == ["title", "value"]
     assert [type(item["value"]) for item in answer] == [int] * 4 + [str] * 3
+
+
+@pytest.mark.parametrize("department", [None, "dA", "nobody"])
+def test_conversations_items_follow_rocketchats_document(
+    rest_client: TestClient, headers: dict[str, str], department: str | None
+) -> None:
+    query = {"name": "Conversations", **MAY} | ({"departmentId": department} if department else {})
+    answer = get(rest_client, headers, **query)
+    for position, title in enumerate(CONVERSATIONS):
+        assert answer[position]["title"] == title, position
+    assert len(answer) == len(CONVERSATIONS)
 
 
 def test_productivity(rest_client: TestClient, headers: dict[str, str]) -> None:
@@ -86,9 +108,9 @@ def test_conversations_per_day(
     rest_client: TestClient, headers: dict[str, str], first: str, last: str, per_day: str
 ) -> None:
     answer = get(rest_client, headers, name="Conversations", **{"from": first, "to": last})
-    assert answer[-1] == {"title": "Conversations_per_day", "value": per_day}
+    assert answer[5] == {"title": "Conversations_per_day", "value": per_day}
     if per_day == "0.00":
-        assert [item["value"] for item in answer] == [0, 0, 0, 0, "-", "-", "0.00"]
+        assert [item["value"] for item in answer] == [0, 0, 0, 0, "-", "0.00", "-"]
 
 
 def test_only_the_first_ten_characters_are_the_day(
@@ -145,6 +167,37 @@ def test_days_are_calendar_days_of_the_reporting_timezone(
         {"title": "On_Hold_conversations", "value": 0},
         {"title": "Total_messages", "value": 4},
         {"title": "Busiest_day", "value": "Thursday"},
-        {"title": "Busiest_time", "value": "10PM- 11PM"},
         {"title": "Conversations_per_day", "value": "3.00"},
+        {"title": "Busiest_time", "value": "10PM- 11PM"},
     ]
+
+
+@pytest.mark.parametrize("name", ["Conversations", "Productivity"])
+def test_a_range_over_the_day_limit_is_400(
+    rest_client: TestClient, headers: dict[str, str], name: str
+) -> None:
+    """2023-01-01 to 2025-01-02 spans 733 days, one more than OMNIGATE_MAX_OVERVIEW_DAYS."""
+    query = {"name": name, "from": "2023-01-01", "to": "2025-01-02", "departmentId": "dA"}
+    response = rest_client.get(OVERVIEW, params=query, headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": "The overview range spans 733 days, more than the limit of 732 "
+        "(OMNIGATE_MAX_OVERVIEW_DAYS): ask for a shorter range.",
+        "errorType": "invalid-params",
+    }
+    within = {**query, "to": "2025-01-01"}
+    assert rest_client.get(OVERVIEW, params=within, headers=headers).status_code == 200
+
+
+def test_the_day_limit_is_configurable(rest_db: Database, mongo_port: int) -> None:
+    headers = {"X-User-Id": "manager", "X-Auth-Token": "tok-manager"}
+    with serve(mongo_url(mongo_port, rest_db.name), limits=Limits(max_overview_days=31)) as client:
+        assert get(client, headers, name="Conversations", **MAY)[0]["value"] == 10
+        june = {"from": "2024-05-01", "to": "2024-06-01"}
+        response = client.get(OVERVIEW, params={"name": "Conversations", **june}, headers=headers)
+    assert response.status_code == 400
+    assert (
+        "spans 32 days, more than the limit of 31 (OMNIGATE_MAX_OVERVIEW_DAYS)"
+        in (response.json()["error"])
+    )

@@ -198,3 +198,86 @@ async def test_name_order_ignores_a_range(fresh_db: Database, execute: Execute) 
     assert result.errors is None
     ids = [e["node"]["departmentId"] for e in result.data["departments"]["edges"]]
     assert ids == name_order(descending=True)
+
+
+# --- departments without a name ----------------------------------------------------------
+
+# A missing, null or empty name (or one that is not a string) reads as "" and sorts as ""
+# would: before every name, ties by _id. MongoDB itself sorts missing/null before "".
+NAMELESS = [
+    {"_id": "n4"},
+    {"_id": "n1", "name": None},
+    {"_id": "n3", "name": ""},
+    {"_id": "n0"},
+    {"_id": "n2", "name": ""},
+    {"_id": "n5", "name": None},
+    {"_id": "n6", "name": 42},
+]
+NAMED = [
+    {"_id": "b", "name": "Sales"},
+    {"_id": "a", "name": "Sales"},
+    {"_id": "c", "name": "Billing"},
+    {"_id": "0", "name": " "},  # a space sorts after "" and before letters
+]
+
+
+def _read_name(document: dict[str, Any]) -> str:
+    name = document.get("name")
+    return name if isinstance(name, str) else ""
+
+
+def nameless_order(descending: bool) -> list[str]:
+    """Name (binary) then _id; descending: name descending, ties still by _id ascending."""
+    documents = sorted([*NAMELESS, *NAMED], key=lambda d: d["_id"])
+    ordered = sorted(documents, key=lambda d: _read_name(d).encode(), reverse=descending)
+    return [d["_id"] for d in ordered]
+
+
+def test_the_expected_orders_by_hand() -> None:
+    nameless = ["n0", "n1", "n2", "n3", "n4", "n5", "n6"]
+    assert nameless_order(False) == [*nameless, "0", "c", "a", "b"]
+    assert nameless_order(True) == ["a", "b", "c", "0", *nameless]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+@pytest.mark.parametrize("backward", [False, True])
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_nameless_departments_are_listed_once_each(
+    fresh_db: Database, execute: Execute, size: int, backward: bool, direction: str
+) -> None:
+    fresh_db.rocketchat_livechat_department.insert_many([*NAMELESS, *NAMED])
+    order = {"field": "NAME", "direction": direction}
+    walked = await _walk(execute, order, size, backward)
+    assert walked == nameless_order(direction == "DESC")
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_a_window_between_a_nameless_and_a_named_cursor(
+    fresh_db: Database, execute: Execute, direction: str
+) -> None:
+    fresh_db.rocketchat_livechat_department.insert_many([*NAMELESS, *NAMED])
+    order = {"field": "NAME", "direction": direction}
+    full = await execute(
+        "query($o: DepartmentOrder) { departments(first: 100, orderBy: $o) "
+        "{ edges { cursor node { departmentId name } } } }",
+        {"o": order},
+    )
+    edges = full.data["departments"]["edges"]
+    expected = nameless_order(direction == "DESC")
+    assert [e["node"]["departmentId"] for e in edges] == expected
+    names = {e["node"]["departmentId"]: e["node"]["name"] for e in edges}
+    assert {names[d["_id"]] for d in NAMELESS} == {""}
+    # between the 2nd and the 10th edge, from either end of the window
+    after, before = edges[1]["cursor"], edges[9]["cursor"]
+    for variables, window in (
+        ({"first": 100}, expected[2:9]),
+        ({"first": 3}, expected[2:5]),
+        ({"last": 3}, expected[6:9]),
+        ({"last": 100}, expected[2:9]),
+    ):
+        result = await execute(
+            PAGE, {**variables, "after": after, "before": before, "order": order}
+        )
+        assert result.errors is None, result.errors
+        ids = [e["node"]["departmentId"] for e in result.data["departments"]["edges"]]
+        assert ids == window, variables

@@ -12,14 +12,12 @@ from starlette.middleware import Middleware
 from omnigate.auth import Authenticator
 from omnigate.config import Settings
 from omnigate.db import Store, create_client, database_name
-from omnigate.errors import BadUserInput
 from omnigate.http import health
 from omnigate.http.boundary import ErrorBoundary
 from omnigate.http.graphql import graphql_routes
 from omnigate.http.limits import BodySizeLimit
 from omnigate.http.rest import routes as rest_routes
 from omnigate.http.state import AppState
-from omnigate.metrics.timezones import parse_timezone
 from omnigate.schema import create_schema
 
 
@@ -30,10 +28,6 @@ def create_app(
 ) -> Starlette:
     """The ASGI application; ``event_listeners`` lets tests count MongoDB commands."""
     settings = settings or Settings.from_env()
-    try:
-        parse_timezone(settings.server_timezone)
-    except BadUserInput as exc:
-        raise ValueError(f"OMNIGATE_TIMEZONE: {exc}") from exc
     schema = create_schema(settings.limits)
 
     @asynccontextmanager

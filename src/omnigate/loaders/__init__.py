@@ -21,12 +21,14 @@ class DataLoaders:
     departments: DepartmentLoader
 
     @classmethod
-    def build(cls, store: Store, scope: Scope, settings: SettingsReader) -> DataLoaders:
+    def build(
+        cls, store: Store, scope: Scope, settings: SettingsReader, *, max_overview_days: int
+    ) -> DataLoaders:
         return cls(
             families={
                 family: FamilyLoader(spec, store, settings) for family, spec in FAMILIES.items()
             },
-            overview=overview_loader(store),
+            overview=overview_loader(store, max_overview_days),
             departments=department_loader(store, scope),
         )
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from omnigate.db import Store
+from omnigate.errors import LimitExceeded
 from omnigate.metrics.overview import OverviewData, department_overviews, overview
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
@@ -19,12 +20,12 @@ Segment = tuple[TimeRange, Scope, ReportingTimezone]
 OverviewLoader = DataLoader[OverviewKey, OverviewData]
 
 
-def overview_loader(store: Store) -> OverviewLoader:
+def overview_loader(store: Store, max_days: int) -> OverviewLoader:
     """Keys sharing a range, scope and timezone cost one aggregation for all their
-    departments (grouped by department, day and hour), plus one for the workspace if it is
-    asked."""
+    departments (one row per department), plus one for the workspace if it is asked. A
+    range of more than ``max_days`` local days fails its own keys with ``LimitExceeded``."""
 
-    async def load(keys: Sequence[OverviewKey]) -> list[OverviewData]:
+    async def load(keys: Sequence[OverviewKey]) -> list[OverviewData | LimitExceeded]:
         segments: defaultdict[Segment, set[str]] = defaultdict(set)
         workspace: set[Segment] = set()
         for time_range, scope, department, timezone in keys:
@@ -32,21 +33,31 @@ def overview_loader(store: Store) -> OverviewLoader:
                 workspace.add((time_range, scope, timezone))
             else:
                 segments[(time_range, scope, timezone)].add(department)
-        found: dict[OverviewKey, OverviewData] = {}
+        found: dict[OverviewKey, OverviewData | LimitExceeded] = {}
 
         async def fetch_departments(
             time_range: TimeRange, scope: Scope, timezone: ReportingTimezone
         ) -> None:
-            rows = await department_overviews(
-                store, time_range, scope, segments[(time_range, scope, timezone)], timezone
-            )
+            wanted = segments[(time_range, scope, timezone)]
+            try:
+                rows = await department_overviews(
+                    store, time_range, scope, wanted, timezone, max_days=max_days
+                )
+            except LimitExceeded as exc:
+                found.update({(time_range, scope, d, timezone): exc for d in wanted})
+                return
             found.update({(time_range, scope, d, timezone): data for d, data in rows.items()})
 
         async def fetch_workspace(
             time_range: TimeRange, scope: Scope, timezone: ReportingTimezone
         ) -> None:
-            data = await overview(store, time_range, scope, None, timezone)
-            found[(time_range, scope, None, timezone)] = data
+            key = (time_range, scope, None, timezone)
+            try:
+                found[key] = await overview(
+                    store, time_range, scope, None, timezone, max_days=max_days
+                )
+            except LimitExceeded as exc:
+                found[key] = exc
 
         await asyncio.gather(
             *(fetch_departments(*segment) for segment in segments),

@@ -1,21 +1,23 @@
-"""The Conversations and Productivity overview: one aggregation grouped by local day and hour."""
+"""The Conversations and Productivity overview: one aggregation answering one row per
+department (or one for the workspace), its busiest day chosen inside the database."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import itemgetter
-from typing import Any
 
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
-from omnigate.metrics.filters import count_if, opened_match, present, sum_if
+from omnigate.errors import LimitExceeded
+from omnigate.metrics.filters import as_float, as_int, count_if, opened_match, present, sum_if
 from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
 from omnigate.scope import Scope
+
+# Default of OMNIGATE_MAX_OVERVIEW_DAYS: two years (and a day) of a page of departments.
+MAX_OVERVIEW_DAYS = 732
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -76,19 +78,28 @@ def calendar_days(time_range: TimeRange, timezone: ReportingTimezone) -> int:
 
 
 def overview_pipeline(query: GroupQuery, timezone: ReportingTimezone) -> Pipeline:
-    """One row per (local day, local hour) that has rooms, with every sum the overview
-    needs; with ``departments``, one row per (department, day, hour) of those departments."""
-    group_id: Document = {
-        "day": {"$dateToString": {"format": "%Y-%m-%d", "date": "$ts", "timezone": timezone.name}},
-        "hour": {"$hour": {"date": "$ts", "timezone": timezone.name}},
-    }
-    if query.groups is not None:
-        group_id["department"] = "$departmentId"
+    """One row per department of the query's groups that has rooms in scope (one row for
+    the workspace when ``groups`` is ``None``), whatever the length of the range.
+
+    Each row carries the sums the overview needs, its busiest local day (``day``: heaviest
+    by messages, ties to the earliest) and that day's ``hours`` (``[{hour, messages}]``, at
+    most 24, in no particular order). The intermediate groups are (department, day, hour)
+    then (department, day), so the database's work is bounded by departments x days (see
+    ``max_days``). MongoDB 5.0 operators only: ``$group``, ``$push``, ``$sort``, ``$first``,
+    ``$dateToString`` and ``$hour`` with a timezone.
+    """
+    local = {"date": "$ts", "timezone": timezone.name}
+    department = "$departmentId" if query.groups is not None else None
+    totals = {name: {"$sum": f"${name}"} for name in (*_COUNTS, *_DURATIONS)}
     return [
         *opened_match(query),
         {
             "$group": {
-                "_id": group_id,
+                "_id": {
+                    "department": department,
+                    "day": {"$dateToString": {"format": "%Y-%m-%d", **local}},
+                    "hour": {"$hour": local},
+                },
                 "rooms": {"$sum": 1},
                 "open": count_if(_OPEN),
                 "on_hold": count_if(_ON_HOLD),
@@ -99,7 +110,36 @@ def overview_pipeline(query: GroupQuery, timezone: ReportingTimezone) -> Pipelin
                 "reaction_ft": sum_if(_PRODUCTIVE, "$metrics.reaction.ft"),
             }
         },
+        {
+            "$group": {
+                "_id": {"department": "$_id.department", "day": "$_id.day"},
+                "hours": {"$push": {"hour": "$_id.hour", "messages": "$messages"}},
+                **totals,
+            }
+        },
+        # The busiest day first in each department: most messages, then the earliest day.
+        {"$sort": {"_id.department": 1, "messages": -1, "_id.day": 1}},
+        {
+            "$group": {
+                "_id": "$_id.department",
+                "day": {"$first": "$_id.day"},
+                "hours": {"$first": "$hours"},
+                **totals,
+            }
+        },
     ]
+
+
+def check_days(time_range: TimeRange, timezone: ReportingTimezone, max_days: int) -> None:
+    """``LimitExceeded`` when the range spans more than ``max_days`` local calendar days."""
+    if time_range.empty:
+        return
+    days = calendar_days(time_range, timezone)
+    if days > max_days:
+        raise LimitExceeded(
+            f"The overview range spans {days} days, more than the limit of {max_days} "
+            "(OMNIGATE_MAX_OVERVIEW_DAYS): ask for a shorter range."
+        )
 
 
 async def overview(
@@ -108,19 +148,25 @@ async def overview(
     scope: Scope,
     department: str | None,
     timezone: ReportingTimezone,
+    *,
+    max_days: int = MAX_OVERVIEW_DAYS,
 ) -> OverviewData:
     """The overview of the rooms opened in the range and in scope, of one department or
-    all (``None``); a department outside the scope has no rooms."""
+    all (``None``; a department outside the scope has no rooms); a range of more than
+    ``max_days`` local days is ``LimitExceeded``."""
     if department is not None:
-        overviews = await department_overviews(store, time_range, scope, [department], timezone)
+        overviews = await department_overviews(
+            store, time_range, scope, [department], timezone, max_days=max_days
+        )
         return overviews[department]
+    check_days(time_range, timezone, max_days)
     query = GroupQuery.of(time_range, scope)
     rows = (
         []
         if query.answers_nothing
         else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
     )
-    return fold_overview(rows, time_range, timezone)
+    return overview_of(rows[0] if rows else None, time_range, timezone)
 
 
 async def department_overviews(
@@ -129,56 +175,52 @@ async def department_overviews(
     scope: Scope,
     departments: Collection[str],
     timezone: ReportingTimezone,
+    *,
+    max_days: int = MAX_OVERVIEW_DAYS,
 ) -> dict[str, OverviewData]:
-    """The overview of each of ``departments``, from ONE aggregation for all of them."""
+    """The overview of each of ``departments``, from ONE aggregation answering one row per
+    department; a range of more than ``max_days`` local days is ``LimitExceeded``."""
     wanted = set(departments)
+    check_days(time_range, timezone, max_days)
     query = GroupQuery.of(time_range, scope, filter(scope.sees_department, wanted))
     rows = (
         []
         if query.answers_nothing
         else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
     )
-    by_department: defaultdict[str, list[Document]] = defaultdict(list)
-    for row in rows:
-        by_department[row["_id"]["department"]].append(row)
-    return {d: fold_overview(by_department[d], time_range, timezone) for d in wanted}
+    by_department = {row["_id"]: row for row in rows}
+    return {d: overview_of(by_department.get(d), time_range, timezone) for d in wanted}
 
 
-def fold_overview(
-    rows: list[Document], time_range: TimeRange, timezone: ReportingTimezone
+def overview_of(
+    row: Document | None, time_range: TimeRange, timezone: ReportingTimezone
 ) -> OverviewData:
-    """Totals, busiest day and hour, and averages from the (day, hour) rows.
-
-    The rows (up to 24 per day of the range) are read once into columns, each summed in
-    row order; a missing or null value counts 0 (``filter(None, ...)`` drops the zeros)."""
-    columns = list(zip(*map(_COLUMNS, rows), strict=True)) or [()] * len(_NAMES)
-    sums: dict[str, Any] = {
-        name: sum(map(int if name in _INTEGERS else float, filter(None, column)))
-        for name, column in zip(_NAMES, columns, strict=True)
-    }
-    total, productive = sums["rooms"], sums["productive"]
-    by_day: defaultdict[str, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        by_day[row["_id"]["day"]][int(row["_id"]["hour"] or 0)] = int(row["messages"] or 0)
+    """The overview from one row of ``overview_pipeline`` (``None``: no rooms); the
+    busiest hour is chosen among the busiest day's hours (ties to the earliest)."""
+    found = row or {}
+    counts = {name: as_int(found.get(name)) for name in _COUNTS}
+    durations = {name: as_float(found.get(name)) for name in _DURATIONS}
+    total, productive = counts["rooms"], counts["productive"]
     busiest_day = busiest_hour = None
-    if total:
-        day, hours = min(by_day.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    if row is not None and total:
+        hours = {as_int(item.get("hour")): as_int(item.get("messages")) for item in row["hours"]}
         hour, messages = min(hours.items(), key=lambda item: (-item[1], item[0]))
+        day = row["day"]
         weekday = WEEKDAYS[date.fromisoformat(day).weekday()]
         busiest_day = BusiestDay(day, weekday, sum(hours.values()))
         busiest_hour = BusiestHour(hour, hour_label(hour), messages)
 
     def mean(name: str) -> float:
-        return sums[name] / productive if productive else 0.0
+        return durations[name] / productive if productive else 0.0
 
     return OverviewData(
         start=time_range.start,
         end=time_range.end,
         timezone=timezone.name,
         total=total,
-        open=sums["open"],
-        on_hold=sums["on_hold"],
-        messages=sums["messages"],
+        open=counts["open"],
+        on_hold=counts["on_hold"],
+        messages=counts["messages"],
         # no rooms also covers an empty range, whose day count would be meaningless
         per_day=total / calendar_days(time_range, timezone) if total else 0.0,
         busiest_day=busiest_day,
@@ -189,6 +231,5 @@ def fold_overview(
     )
 
 
-_INTEGERS = ("rooms", "productive", "open", "on_hold", "messages")
-_NAMES = (*_INTEGERS, "response_avg", "response_ft", "reaction_ft")
-_COLUMNS = itemgetter(*_NAMES)
+_COUNTS = ("rooms", "productive", "open", "on_hold", "messages")
+_DURATIONS = ("response_avg", "response_ft", "reaction_ft")

@@ -64,13 +64,14 @@ def reporting_timezone(
     argument: str | None,
     settings: RocketChatSettings,
     *,
-    server_timezone: str,
+    server_timezone: ReportingTimezone,
     user_utc_offset: float | None,
 ) -> ReportingTimezone:
     """The ``timezone`` argument if given (bad values are ``BadUserInput``), else the setting.
 
     ``custom`` falls back to the server's timezone when ``Default_Custom_Timezone`` is empty
-    or invalid, ``user`` when the caller has no usable ``utcOffset`` (hours east of UTC).
+    or invalid, ``user`` when the caller has no usable ``utcOffset`` (hours east of UTC);
+    ``server_timezone`` is ``OMNIGATE_TIMEZONE``, parsed once at start-up.
     """
     if argument is not None:
         return parse_timezone(argument)
@@ -81,7 +82,7 @@ def reporting_timezone(
             pass
     if settings.reporting_timezone == "user" and (user := _user_timezone(user_utc_offset)):
         return user
-    return parse_timezone(server_timezone)
+    return server_timezone
 
 
 def _user_timezone(utc_offset: float | None) -> ReportingTimezone | None:

@@ -18,6 +18,10 @@ from omnigate.scope import Scope
 PROJECTION = {"_id": 1, "name": 1, "enabled": 1, "archived": 1, "description": 1}
 ASCENDING = [("name", 1), ("_id", 1)]
 UNIT = "u"
+# Named: a non-empty string (``$gt`` compares strings with strings only). Nameless: the rest
+# (missing, null, "" or not a string), whose name reads as "".
+_NAMED = {"name": {"$gt": ""}}
+_NAMELESS = {"name": {"$not": {"$gt": ""}}}
 
 
 def visible(scope: Scope) -> Document:
@@ -30,7 +34,8 @@ def visible(scope: Scope) -> Document:
 
 @dataclass(frozen=True, slots=True)
 class DepartmentRecord:
-    """One department; ``enabled``/``archived`` absent read as true/false."""
+    """One department; ``enabled``/``archived`` absent read as true/false, a name that is
+    not a string as ``""``."""
 
     id: str
     name: str
@@ -40,9 +45,10 @@ class DepartmentRecord:
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> DepartmentRecord:
+        name = document.get("name")
         return cls(
             id=str(document["_id"]),
-            name=str(document.get("name") or ""),
+            name=name if isinstance(name, str) else "",
             enabled=document.get("enabled", True) is not False,
             archived=document.get("archived") is True,
             description=document.get("description"),
@@ -74,25 +80,59 @@ async def name_page(
 ) -> list[DepartmentRecord]:
     """Up to ``limit`` departments in name order (``_id`` ascending breaks ties), strictly
     between the keys ``after`` and ``before``, read from the start of that window or, with
-    ``from_end``, from its end (then returned in reading order, i.e. reversed)."""
-    name_op = ("$lt", "$gt") if descending else ("$gt", "$lt")
-    bounds = [visible(scope)]
-    if after is not None:
-        bounds.append(_beyond(after, name_op[0], "$gt"))
-    if before is not None:
-        bounds.append(_beyond(before, name_op[1], "$lt"))
-    direction = -1 if descending else 1
-    if from_end:
-        direction = -direction
-    sort = [("name", direction), ("_id", -1 if from_end else 1)]
-    documents = await store.find(
-        DEPARTMENTS,
-        {"$and": bounds},
-        projection=PROJECTION,
-        sort=sort,
-        limit=limit,
-    )
+    ``from_end``, from its end (then returned in reading order, i.e. reversed).
+
+    A department without a name reads as ``""`` and sorts as ``""``: before every named one
+    (after them when descending), among the nameless by ``_id``. MongoDB sorts a missing or
+    null name before ``""``, so the nameless and the named are read by one ``find`` each
+    (the second only when the first leaves room in the page)."""
+    nameless, named = _windows(descending, after, before)
+    direction = -1 if descending != from_end else 1
+    id_direction = -1 if from_end else 1
+    reads = [
+        (nameless, [("_id", id_direction)]),
+        (named, [("name", direction), ("_id", id_direction)]),
+    ]
+    if descending != from_end:  # the named come first in reading order
+        reads.reverse()
+    documents: list[dict[str, Any]] = []
+    for conditions, sort in reads:
+        if conditions is None or len(documents) >= limit:
+            continue
+        documents += await store.find(
+            DEPARTMENTS,
+            {"$and": [visible(scope), *conditions]},
+            projection=PROJECTION,
+            sort=sort,
+            limit=limit - len(documents),
+        )
     return [DepartmentRecord.from_document(d) for d in documents]
+
+
+def _windows(
+    descending: bool, after: tuple[str, str] | None, before: tuple[str, str] | None
+) -> tuple[list[dict[str, Any]] | None, list[dict[str, Any]] | None]:
+    """The conditions selecting the nameless and the named departments strictly between
+    ``after`` and ``before`` (``None``: none of them lie there)."""
+    nameless: list[dict[str, Any]] | None = [_NAMELESS]
+    named: list[dict[str, Any]] | None = [_NAMED]
+    for key, later in ((after, True), (before, False)):
+        if key is None:
+            continue
+        name, department_id = key
+        id_op = "$gt" if later else "$lt"
+        if name == "":
+            if nameless is not None:
+                nameless.append({"_id": {id_op: department_id}})
+            if later == descending:  # the named all lie on the other side of the key
+                named = None
+        else:
+            if named is not None:
+                name_op = "$gt" if later != descending else "$lt"
+                named.append(_beyond(key, name_op, id_op))
+            if later != descending:  # the nameless all lie on the other side of the key
+                nameless = None
+    return nameless, named
 
 
 def _beyond(key: tuple[str, str], name_op: str, id_op: str) -> dict[str, Any]:

@@ -27,15 +27,16 @@ def _item(title: str, value: int | str) -> Item:
 
 
 def conversations(data: OverviewData) -> list[Item]:
-    """The Conversations items in the order of SPEC §2 (counts as numbers)."""
+    """The Conversations items in the order of Rocket.Chat's overview document (SPEC §4),
+    counts as numbers."""
     return [
         _item("Total_conversations", data.total),
         _item("Open_conversations", data.open),
         _item("On_Hold_conversations", data.on_hold),
         _item("Total_messages", data.messages),
         _item("Busiest_day", data.busiest_day.weekday if data.busiest_day else NONE),
-        _item("Busiest_time", data.busiest_hour.label if data.busiest_hour else NONE),
         _item("Conversations_per_day", to_fixed(data.per_day)),
+        _item("Busiest_time", data.busiest_hour.label if data.busiest_hour else NONE),
     ]
 
 
@@ -65,13 +66,20 @@ async def overview_handler(request: Request, principal: Principal) -> list[Item]
     zone = reporting_timezone(
         None,
         await read_settings(state.store),
-        server_timezone=state.settings.server_timezone,
+        server_timezone=state.settings.timezone,
         user_utc_offset=principal.utc_offset,
     )
     time_range = TimeRange.of(
         params.day_start(first, zone, "from"), params.day_end(last, zone, "to")
     )
-    data = await overview(state.store, time_range, principal.scope, department, zone)
+    data = await overview(
+        state.store,
+        time_range,
+        principal.scope,
+        department,
+        zone,
+        max_days=state.settings.limits.max_overview_days,
+    )
     return OVERVIEWS[name](data)
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from starlette.datastructures import QueryParams
 
 from omnigate.errors import BadUserInput, InvalidDate, MissingParam
-from omnigate.metrics.ranges import as_utc
+from omnigate.instants import parse_instant
 from omnigate.metrics.timezones import ReportingTimezone
 
 DEFAULT_OFFSET = 0
@@ -43,11 +43,11 @@ def require(query: QueryParams, *names: str) -> None:
 
 
 def instant(query: QueryParams, name: str) -> datetime:
-    """An ISO-8601 instant in UTC: ``Z`` or an offset is honoured, a date-time without
-    offset is UTC, a date alone is UTC midnight."""
+    """An ISO-8601 instant in UTC, parsed as the GraphQL ``DateTime`` scalar parses it
+    (``omnigate.instants.parse_instant``)."""
     try:
-        return as_utc(datetime.fromisoformat(query[name]))
-    except (ValueError, OverflowError) as exc:
+        return parse_instant(query[name])
+    except ValueError as exc:
         raise InvalidDate(name) from exc
 
 
