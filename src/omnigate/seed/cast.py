@@ -8,7 +8,13 @@ from typing import Any
 
 from omnigate.db import names
 from omnigate.seed.clock import DAY
-from omnigate.seed.departments import CATALOGUE, Department, department_document, stop_ms
+from omnigate.seed.departments import (
+    CATALOGUE,
+    Department,
+    assignment_document,
+    department_document,
+    stop_ms,
+)
 from omnigate.seed.ids import login_token, random_id
 from omnigate.seed.settings import permission_documents, setting_documents
 from omnigate.seed.users import (
@@ -23,6 +29,10 @@ from omnigate.seed.users import (
 Document = dict[str, Any]
 
 AGENTS = 24
+# The last agents left the team this many days before now: Rocket.Chat removed their
+# livechat-agent role and their department assignments (the very last one was also
+# deactivated); the rooms they served before stay.
+LEFT_DAYS_AGO = (45, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +58,20 @@ class Cast:
     """The seeded organisation; ``documents`` holds its documents by collection."""
 
     departments: tuple[Department, ...]
-    agents: tuple[User, ...]
+    agents: tuple[User, ...]  # everyone who took chats, those who left included
     staff: tuple[User, ...]
     manager_token: str
     documents: dict[str, list[Document]]
+    left_ms: dict[User, int]  # when each agent who left did
 
     @property
     def manager(self) -> User:
         return self.staff[0]
+
+    def works_at(self, agent: User, ms: int) -> bool:
+        """Whether ``agent`` was an agent at ``ms``."""
+        left = self.left_ms.get(agent)
+        return left is None or ms < left
 
     @property
     def users(self) -> tuple[User, ...]:
@@ -76,7 +92,12 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
     )
     staff = tuple(User(random_id(rng), spec.username, spec.name) for spec in STAFF)
     tokens = [login_token(rng) for _ in STAFF]
-    users = [agent_document(rng, agent, now_ms) for agent in agents]
+    leavers = agents[len(agents) - len(LEFT_DAYS_AGO) :]
+    left_ms = {a: now_ms - days * DAY for a, days in zip(leavers, LEFT_DAYS_AGO, strict=True)}
+    users = [
+        agent_document(rng, agent, now_ms, left=agent in left_ms, active=agent != agents[-1])
+        for agent in agents
+    ]
     users += [
         staff_document(
             user,
@@ -89,20 +110,29 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
         for user, spec, token in zip(staff, STAFF, tokens, strict=True)
     ]
     users.append(bot_document(now_ms))
+    current = {d: [a for a in d.agents if a not in left_ms] for d in departments}
     department_documents = [
         department_document(
             department,
+            current[department],
             department.receives_until_ms or now_ms - rng.randrange(95, 400) * DAY,
         )
         for department in departments
+    ]
+    assignments = [
+        assignment_document(random_id(rng), department, agent)
+        for department in departments
+        for agent in current[department]
     ]
     return Cast(
         departments=departments,
         agents=agents,
         staff=staff,
         manager_token=tokens[0],
+        left_ms=left_ms,
         documents={
             names.DEPARTMENTS: department_documents,
+            names.DEPARTMENT_AGENTS: assignments,
             names.USERS: users,
             names.PERMISSIONS: permission_documents(now_ms),
             names.SETTINGS: setting_documents(now_ms),
