@@ -54,9 +54,9 @@ def activity_pipeline(query: AgentQuery, *, history: bool = False) -> Pipeline:
         group["sessions"] = {"$push": {"$ifNull": ["$serviceHistory", []]}}
     pipeline: Pipeline = [
         {"$match": {"date": {"$gte": first, "$lte": last}}},
-        *agent_groups_match(query, "agentId"),
         *([{"$sort": {"date": 1}}] if history else []),
         {"$group": group},
+        *agent_groups_match(query, "_id"),
         {
             "$lookup": {
                 "from": USERS,

@@ -31,7 +31,11 @@ def agent_rooms_match(query: AgentQuery, agent: str) -> list[Document]:
 
 
 def agent_groups_match(query: AgentQuery, field: str) -> list[Document]:
-    """The ``$match`` stage keeping the query's agents (by ``field``), if it names some."""
+    """The ``$match`` stage keeping the query's agents (by ``field``), if it names some.
+
+    The agent families place it after their ``$group``, on one row per agent: MongoDB
+    scans the same documents either way (its index is on the range), and SecantusDB, which
+    tests an ``$in`` of 100 agents document by document, spends far less on the rows."""
     if query.groups is None:
         return []
     return [{"$match": {field: group_filter(query.groups)}}]

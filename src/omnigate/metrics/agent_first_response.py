@@ -21,10 +21,10 @@ _FIRST = "$metrics.response.ft"
 
 
 def first_response_pipeline(query: AgentQuery) -> Pipeline:
-    """One ``$group`` per agent: count, sum and minimum of the truthy first response times."""
+    """One ``$group`` per agent: count, sum and minimum of the truthy first response times;
+    then the query's agents (kept after the ``$group``: see ``agent_groups_match``)."""
     return [
         *agent_rooms_match(query, RESPONSE_BY),
-        *agent_groups_match(query, f"{RESPONSE_BY}.{query.key.value}"),
         {
             "$group": {
                 "_id": agent_group_id(query, RESPONSE_BY),
@@ -34,6 +34,7 @@ def first_response_pipeline(query: AgentQuery) -> Pipeline:
                 "best": {"$min": {"$cond": [truthy(_FIRST), _FIRST, None]}},  # skips nulls
             }
         },
+        *agent_groups_match(query, "_id"),
     ]
 
 
