@@ -5,6 +5,7 @@ caller's scope, bad input."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from pymongo.database import Database
 
 from omnigate.auth import Principal
 from omnigate.metrics.catalog import AGENT_METRICS, Unit
+from omnigate.schema.agents import Agent
 from omnigate.scope import Scope
 from tests.metrics import agent_reference as ref
 from tests.metrics.agent_documents import (
@@ -278,3 +280,21 @@ async def test_the_manager_sees_every_department_of_an_agent(data: None, execute
         for e in result.data["agents"]["edges"]
     }
     assert departments == {"a1": ["Alpha", "Beta"], "a2": ["Gamma"], "a3": ["Alpha"], "a4": []}
+
+
+async def test_prefetched_values_equal_the_resolvers_values(
+    data: None, execute: Execute, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's plain prefetched fields answer what the field resolvers answer."""
+    query = f"query($r: DateRange!) {{ agents {{ edges {{ node {{ {FIELDS} }} }} }} }}"
+    plain = await execute(query, {"r": RANGE})
+    assert plain.errors is None
+    from_node = Agent.from_node.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Agent,
+        "from_node",
+        classmethod(lambda cls, node: from_node(cls, dataclasses.replace(node, prefetched=None))),
+    )
+    resolved = await execute(query, {"r": RANGE})
+    assert resolved.errors is None
+    assert resolved.data == plain.data
