@@ -71,9 +71,11 @@ class OverviewColumn:
     text: Callable[[Any], str | int]
     descending: bool
 
-    def sort_value(self, value: Any) -> float:
-        """The number the shown value stands for (a time's seconds to 2 decimals)."""
-        return float(value) if self.text is int else float(to_fixed(value))
+    @staticmethod
+    def sort_value(value: Any) -> float:
+        """The number the shown value stands for: to 2 decimals, as Rocket.Chat rounds a
+        share or a time before showing it (a message count is whole)."""
+        return float(to_fixed(value))
 
 
 def _overview(
