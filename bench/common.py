@@ -149,7 +149,13 @@ def family(collection: str, pipeline: list[dict[str, Any]]) -> str:
     """Which of the gateway's aggregations a pipeline is (by its shape)."""
     if collection == "rocketchat_message":
         return "transfers"
+    if collection == "rocketchat_livechat_agent_activity":
+        return "agent activity"
     group = next((stage["$group"] for stage in pipeline if "$group" in stage), {})
+    if str(group.get("_id")).startswith("$servedBy."):
+        return "agent served"
+    if str(group.get("_id")).startswith("$responseBy."):
+        return "agent first response"
     if isinstance(group.get("_id"), dict) and "day" in group["_id"]:
         return "overview"
     if any("closedAt" in stage.get("$match", {}) for stage in pipeline):

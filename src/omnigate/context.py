@@ -35,6 +35,7 @@ class Context:
             self.store,
             self.scope,
             self.rocketchat_settings,
+            self._default_timezone,
             max_overview_days=self.settings.limits.max_overview_days,
         )
 
@@ -48,6 +49,10 @@ class Context:
         if self._rocketchat_settings is None:
             self._rocketchat_settings = asyncio.ensure_future(read_settings(self.store))
         return await self._rocketchat_settings
+
+    async def _default_timezone(self) -> ReportingTimezone:
+        """The reporting timezone without argument (the days of agents' activity)."""
+        return await self.reporting_timezone(None)
 
     async def reporting_timezone(self, argument: str | None) -> ReportingTimezone:
         """The timezone of an overview: the argument, else the reporting setting."""

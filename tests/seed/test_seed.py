@@ -22,6 +22,8 @@ COLLECTIONS = (
     names.USERS,
     names.PERMISSIONS,
     names.SETTINGS,
+    names.DEPARTMENT_AGENTS,
+    names.AGENT_ACTIVITY,
 )
 RAW = CodecOptions(document_class=RawBSONDocument)
 
@@ -52,7 +54,13 @@ def test_another_seed_writes_other_documents(
     report = seed(mongo_url(mongo_port, fresh_db.name), rooms=50, seed=SEED + 1, now=NOW)
     assert report.manager_token != seed_run.report.manager_token
     mine, theirs = dump(fresh_db), dump(seed_run.db)
-    for collection in (names.ROOMS, names.MESSAGES, names.DEPARTMENTS):
+    for collection in (
+        names.ROOMS,
+        names.MESSAGES,
+        names.DEPARTMENTS,
+        names.DEPARTMENT_AGENTS,
+        names.AGENT_ACTIVITY,
+    ):
         assert not set(mine[collection]) & set(theirs[collection]), collection
     [shared] = set(mine[names.USERS]) & set(theirs[names.USERS])
     assert RawBSONDocument(shared)["_id"] == "rocket.cat"

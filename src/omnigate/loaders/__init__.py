@@ -1,12 +1,26 @@
-"""Per-request DataLoaders: one generic loader per metric family, overviews, departments."""
+"""Per-request DataLoaders: one generic loader per metric family, overviews, departments,
+agents."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from omnigate.db import Store
+from omnigate.loaders.agents import (
+    AgentDepartmentsLoader,
+    AgentLoader,
+    DepartmentAgentsLoader,
+    agent_departments_loader,
+    agent_loader,
+    department_agents_loader,
+)
 from omnigate.loaders.departments import DepartmentLoader, department_loader
-from omnigate.loaders.family import FamilyLoader, SettingsReader
+from omnigate.loaders.family import (
+    AgentFamilyLoader,
+    FamilyLoader,
+    SettingsReader,
+    TimezoneReader,
+)
 from omnigate.loaders.overview import OverviewLoader, overview_loader
 from omnigate.metrics.families import FAMILIES, Family
 from omnigate.scope import Scope
@@ -19,17 +33,34 @@ class DataLoaders:
     families: dict[Family, FamilyLoader]
     overview: OverviewLoader
     departments: DepartmentLoader
+    agents: AgentLoader
+    department_agents: DepartmentAgentsLoader
+    agent_departments: AgentDepartmentsLoader
 
     @classmethod
     def build(
-        cls, store: Store, scope: Scope, settings: SettingsReader, *, max_overview_days: int
+        cls,
+        store: Store,
+        scope: Scope,
+        settings: SettingsReader,
+        timezone: TimezoneReader,
+        *,
+        max_overview_days: int,
     ) -> DataLoaders:
         return cls(
             families={
-                family: FamilyLoader(spec, store, settings) for family, spec in FAMILIES.items()
+                family: (
+                    AgentFamilyLoader(spec, store, settings, timezone)
+                    if spec.by_agent
+                    else FamilyLoader(spec, store, settings)
+                )
+                for family, spec in FAMILIES.items()
             },
             overview=overview_loader(store, max_overview_days),
             departments=department_loader(store, scope),
+            agents=agent_loader(store, scope),
+            department_agents=department_agents_loader(store, scope),
+            agent_departments=agent_departments_loader(store, scope),
         )
 
     def family(self, family: Family) -> FamilyLoader:

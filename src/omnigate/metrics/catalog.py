@@ -4,7 +4,8 @@ A ``Metric`` names its GraphQL field and description, the family whose row it re
 its value is read from that row, the rooms it is computed over, its unit (hence its GraphQL
 type and sort key) and, where Rocket.Chat has one, its REST list with Rocket.Chat's
 rounding. The GraphQL fields of ``Department``, the ``DepartmentOrderField`` enum, the
-metric orderings and the REST department lists are all derived from ``DEPARTMENT_METRICS``:
+metric orderings and the REST department lists are all derived from ``DEPARTMENT_METRICS``;
+those of ``Agent`` (``AgentOrderField``, the REST ``agents/*`` lists) from ``AGENT_METRICS``:
 declaring a metric here is all it takes to add one.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from omnigate.metrics.agent_rows import ActivityRow, FirstResponseRow, ServedRow
 from omnigate.metrics.families import Family
 from omnigate.metrics.rows import ClosedRow, OpenedRow, ServiceTimeTotal
 
@@ -42,16 +44,16 @@ class Argument:
 
 @dataclass(frozen=True, slots=True)
 class RestList:
-    """Rocket.Chat's REST list of the metric: ``departments/<path>``, each item built from
-    the metric's value with Rocket.Chat's rounding."""
+    """Rocket.Chat's REST list of the metric: ``departments/<path>`` (``agents/<path>`` for
+    an agent metric), each item built from the metric's value with Rocket.Chat's rounding."""
 
     path: str
-    item: Callable[[Any], dict[str, int]]
+    item: Callable[[Any], dict[str, int | float]]
 
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """One metric of a group (a department), for a date range."""
+    """One metric of a group (a department or an agent), for a date range."""
 
     name: str  # the GraphQL field, camelCase
     description: str
@@ -182,3 +184,126 @@ DEPARTMENT_METRICS: tuple[Metric, ...] = (
 
 DEPARTMENT_METRICS_BY_NAME: dict[str, Metric] = {m.name: m for m in DEPARTMENT_METRICS}
 DEPARTMENT_METRICS_BY_ORDER: dict[str, Metric] = {m.order: m for m in DEPARTMENT_METRICS}
+
+
+def _served(read: Callable[[ServedRow], Any]) -> Callable[[ServedRow, Arguments], Any]:
+    return lambda row, _: read(row)
+
+
+def _first_response(
+    read: Callable[[FirstResponseRow], Any],
+) -> Callable[[FirstResponseRow, Arguments], Any]:
+    return lambda row, _: read(row)
+
+
+def _activity(read: Callable[[ActivityRow], Any]) -> Callable[[ActivityRow, Arguments], Any]:
+    return lambda row, _: read(row)
+
+
+def whole_if_integral(value: float) -> int | float:
+    """A sum as MongoDB returns it and JSON shows it: ``3600``, not ``3600.0``."""
+    return int(value) if value.is_integer() else value
+
+
+AGENT_METRICS: tuple[Metric, ...] = (
+    Metric(
+        name="chats",
+        description="Rooms opened in the range that the agent served.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.rooms),
+        rooms=_served(lambda row: row.rooms),
+        unit=Unit.COUNT,
+    ),
+    Metric(
+        name="conversationShare",
+        description="Share (0-100) of the rooms served by any agent in the range.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.conversation_share),
+        rooms=_served(lambda row: row.rooms),
+        unit=Unit.PERCENT,
+    ),
+    Metric(
+        name="messages",
+        description="Messages (`msgs`) of the rooms served.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.messages),
+        rooms=_served(lambda row: row.rooms),
+        unit=Unit.COUNT,
+    ),
+    Metric(
+        name="averageChatDuration",
+        description="Seconds, over the rooms served that have a chat duration.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.average_chat_duration),
+        rooms=_served(lambda row: row.duration_rooms),
+        unit=Unit.SECONDS,
+    ),
+    Metric(
+        name="averageFirstResponseTime",
+        description="Seconds, over the rooms the agent answered first.",
+        family=Family.AGENT_FIRST_RESPONSE,
+        value=_first_response(lambda row: row.average),
+        rooms=_first_response(lambda row: row.rooms),
+        unit=Unit.SECONDS,
+    ),
+    Metric(
+        name="bestFirstResponseTime",
+        description="Seconds: the quickest first response of the rooms the agent answered first.",
+        family=Family.AGENT_FIRST_RESPONSE,
+        value=_first_response(lambda row: row.best),
+        rooms=_first_response(lambda row: row.rooms),
+        unit=Unit.SECONDS,
+    ),
+    Metric(
+        name="averageResponseTime",
+        description="Seconds: mean response time of the rooms served.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.average_response_time),
+        rooms=_served(lambda row: row.response_rooms),
+        unit=Unit.SECONDS,
+    ),
+    Metric(
+        name="averageReactionTime",
+        description="Seconds from taking a room to the first answer, over the rooms served.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.average_reaction_time),
+        rooms=_served(lambda row: row.reaction_rooms),
+        unit=Unit.SECONDS,
+    ),
+    Metric(
+        name="averageServiceTime",
+        description="Seconds, over the rooms served that have a service time.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.average_service_time),
+        rooms=_served(lambda row: row.service_rooms),
+        unit=Unit.SECONDS,
+        rest=RestList(
+            "average-service-time",
+            lambda seconds: {"averageServiceTimeInSeconds": math.ceil(seconds)},
+        ),
+    ),
+    Metric(
+        name="totalServiceTime",
+        description="Service time of the rooms served.",
+        family=Family.AGENT_SERVED,
+        value=_served(lambda row: row.service_time),
+        rooms=_served(lambda row: row.service_rooms),
+        unit=Unit.SERVICE_TIME,
+        rest=RestList("total-service-time", _service_time_item),
+    ),
+    Metric(
+        name="availableTime",
+        description="Seconds available for service on the range's days (reporting timezone).",
+        family=Family.AGENT_ACTIVITY,
+        value=_activity(lambda row: row.available_seconds),
+        rooms=_activity(lambda row: row.days),
+        unit=Unit.SECONDS,
+        rest=RestList(
+            "available-for-service-history",
+            lambda seconds: {"availableTimeInSeconds": whole_if_integral(seconds)},
+        ),
+    ),
+)
+
+AGENT_METRICS_BY_NAME: dict[str, Metric] = {m.name: m for m in AGENT_METRICS}
+AGENT_METRICS_BY_ORDER: dict[str, Metric] = {m.order: m for m in AGENT_METRICS}

@@ -12,6 +12,11 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from omnigate.db.store import Store
+from omnigate.metrics.agent_activity import activity_by_agent
+from omnigate.metrics.agent_first_response import first_responses_by_agent
+from omnigate.metrics.agent_query import AgentQuery
+from omnigate.metrics.agent_rows import EMPTY_ACTIVITY, EMPTY_FIRST_RESPONSE, EMPTY_SERVED
+from omnigate.metrics.agent_served import served_by_agent
 from omnigate.metrics.closed import closed_by_department
 from omnigate.metrics.opened import opened_by_department
 from omnigate.metrics.query import GroupQuery
@@ -23,23 +28,29 @@ Row = TypeVar("Row")
 
 
 class Family(Enum):
-    """Rooms opened in the range, rooms closed in it, transfer events in it."""
+    """Rooms opened in the range, rooms closed in it, transfer events in it (by department);
+    rooms an agent served, rooms it answered first, its activity documents (by agent)."""
 
     OPENED = "opened"
     CLOSED = "closed"
     TRANSFERS = "transfers"
+    AGENT_SERVED = "agent served"
+    AGENT_FIRST_RESPONSE = "agent first response"
+    AGENT_ACTIVITY = "agent activity"
 
 
-Run = Callable[[Store, GroupQuery, RocketChatSettings], Awaitable[dict[GroupKey, Row]]]
+# A department family takes a ``GroupQuery``, an agent family (``by_agent``) an ``AgentQuery``.
+Run = Callable[[Store, Any, RocketChatSettings], Awaitable[dict[GroupKey, Row]]]
 
 
 @dataclass(frozen=True, slots=True)
 class FamilySpec(Generic[Row]):
-    """How to run a family (one aggregation, one row per group) and the row of a group
-    without matching rooms."""
+    """How to run a family (one aggregation, one row per group), the row of a group
+    without matching rooms, and whether its groups are agents (``AgentQuery``)."""
 
     run: Run[Row]
     empty: Row
+    by_agent: bool = False
 
 
 async def _opened(store: Store, query: GroupQuery, settings: RocketChatSettings) -> dict[Any, Any]:
@@ -56,8 +67,31 @@ async def _transfers(
     return await transfers_by_department(store, query)
 
 
+async def _agent_served(
+    store: Store, query: AgentQuery, settings: RocketChatSettings
+) -> dict[Any, Any]:
+    return await served_by_agent(store, query)
+
+
+async def _agent_first_response(
+    store: Store, query: AgentQuery, settings: RocketChatSettings
+) -> dict[Any, Any]:
+    return await first_responses_by_agent(store, query)
+
+
+async def _agent_activity(
+    store: Store, query: AgentQuery, settings: RocketChatSettings
+) -> dict[Any, Any]:
+    return await activity_by_agent(store, query)
+
+
 FAMILIES: dict[Family, FamilySpec[Any]] = {
     Family.OPENED: FamilySpec(_opened, EMPTY_OPENED),
     Family.CLOSED: FamilySpec(_closed, EMPTY_CLOSED),
     Family.TRANSFERS: FamilySpec(_transfers, 0),
+    Family.AGENT_SERVED: FamilySpec(_agent_served, EMPTY_SERVED, by_agent=True),
+    Family.AGENT_FIRST_RESPONSE: FamilySpec(
+        _agent_first_response, EMPTY_FIRST_RESPONSE, by_agent=True
+    ),
+    Family.AGENT_ACTIVITY: FamilySpec(_agent_activity, EMPTY_ACTIVITY, by_agent=True),
 }

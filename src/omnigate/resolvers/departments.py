@@ -3,9 +3,9 @@ scope, returned as plain records with their prefetched metric values."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -16,16 +16,18 @@ from omnigate.metrics.ranges import TimeRange
 from omnigate.records import departments as department_records
 from omnigate.records.departments import DepartmentRecord
 from omnigate.resolvers.cursors import Cursor, SortValue
+from omnigate.resolvers.keyset import metric_window
 from omnigate.resolvers.prefetch import Prefetched, prefetch
 
 Info = strawberry.Info[Context, None]
-SortKey = tuple[Any, str]
 NAME_ORDER = "NAME"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Ordering:
-    """A validated ``orderBy``: by name (``metric is None``) or by a metric over a range."""
+    """A validated ``orderBy``: by a text field (``metric is None``: a department's name, an
+    agent's username) or by a metric over a range."""
 
     name: str  # e.g. "NAME:ASC" or "CHATS:DESC", carried by the cursors
     metric: Metric | None
@@ -33,16 +35,24 @@ class Ordering:
     time_range: TimeRange | None
 
     @classmethod
-    def of(cls, field: str, descending: bool, time_range: TimeRange | None) -> Ordering:
+    def of(
+        cls,
+        field: str,
+        descending: bool,
+        time_range: TimeRange | None,
+        *,
+        text: str = NAME_ORDER,
+        metrics: Mapping[str, Metric] = DEPARTMENT_METRICS_BY_ORDER,
+    ) -> Ordering:
         name = f"{field}:{'DESC' if descending else 'ASC'}"
-        if field == NAME_ORDER:
+        if field == text:
             return cls(name, None, descending, None)
         if time_range is None:
             raise BadUserInput(
                 f"orderBy.range is required to order by {field}: "
                 "give the date range the metric is computed over."
             )
-        return cls(name, DEPARTMENT_METRICS_BY_ORDER[field], descending, time_range)
+        return cls(name, metrics[field], descending, time_range)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +114,7 @@ class PageRequest:
             trim=last if first is not None else None,
         )
 
-    def finish(self, rows: list[DepartmentRecord]) -> tuple[list[DepartmentRecord], bool, bool]:
+    def finish(self, rows: list[T]) -> tuple[list[T], bool, bool]:
         """From up to ``limit + 1`` rows in reading order: the page (ascending) and
         whether there are rows before / after it."""
         more = len(rows) > self.limit
@@ -142,8 +152,8 @@ async def resolve_departments(
             context.store,
             context.scope,
             descending=ordering.descending,
-            after=request.after and (str(request.after.value), request.after.department_id),
-            before=request.before and (str(request.before.value), request.before.department_id),
+            after=request.after and (str(request.after.value), request.after.id),
+            before=request.before and (str(request.before.value), request.before.id),
             from_end=request.from_end,
             limit=request.limit + 1,
         )
@@ -196,22 +206,12 @@ async def _metric_page(
     loader = context.loaders.family(metric.family)
     rows = await loader.load_all(time_range, context.scope, ids)
     values = {i: metric.sort_key(metric.value(rows.get(i, loader.empty), {})) for i in ids}
-    sign = -1 if descending else 1
-
-    def key(value: SortValue, department_id: str) -> SortKey:
-        return (sign * float(value), department_id)
-
-    ordered = sorted(records, key=lambda record: key(values[record.id], record.id))
-    if request.after is not None:
-        low = key(request.after.value, request.after.department_id)
-        ordered = [r for r in ordered if key(values[r.id], r.id) > low]
-    if request.before is not None:
-        high = key(request.before.value, request.before.department_id)
-        ordered = [r for r in ordered if key(values[r.id], r.id) < high]
-    if request.from_end:
-        ordered = ordered[::-1]
-    page, has_previous, has_next = request.finish(ordered[: request.limit + 1])
+    page, has_previous, has_next = metric_window(records, _id, values, descending, request)
     return page, has_previous, has_next, lambda record: values[record.id]
+
+
+def _id(record: DepartmentRecord) -> str:
+    return record.id
 
 
 async def resolve_department(info: Info, department_id: str) -> DepartmentNode | None:

@@ -15,6 +15,7 @@ from strawberry.types.execution import ExecutionContext
 from omnigate.config import Limits
 from omnigate.errors import OmnigateError
 from omnigate.internals import PlainExecutionContext
+from omnigate.schema.agents import Agent
 from omnigate.schema.errors import ErrorContract
 from omnigate.schema.limits import TokenLimit, limit_rules
 from omnigate.schema.query import Query
@@ -46,7 +47,7 @@ def create_schema(limits: Limits) -> strawberry.Schema:
     prefetched metric fields are completed as plain data (see ``omnigate.internals``)."""
     return _Schema(
         query=Query,
-        types=[Department],
+        types=[Department, Agent],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
         scalar_overrides={dt.datetime: DATETIME},
         extensions=[

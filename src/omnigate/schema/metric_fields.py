@@ -24,7 +24,8 @@ from omnigate.schema.inputs import DateRange
 
 @strawberry.type
 class ServiceTime:
-    """Rooms closed in the range that have a service time, and the sum of those times."""
+    """Rooms that have a service time (closed in the range for a department, opened in it
+    and served for an agent), and the sum of those times in seconds."""
 
     chats: int
     seconds: float

@@ -10,8 +10,10 @@ from strawberry.relay.types import GlobalIDValueError
 
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
+from omnigate.resolvers.agents import USERNAME_ORDER, agent_ordering, resolve_agent, resolve_agents
 from omnigate.resolvers.departments import Ordering, resolve_department, resolve_departments
 from omnigate.resolvers.overview import resolve_overview
+from omnigate.schema.agents import Agent, AgentConnection, AgentOrder
 from omnigate.schema.connection import DepartmentConnection
 from omnigate.schema.inputs import DateRange, DepartmentOrder, OrderDirection
 from omnigate.schema.overview import Overview
@@ -75,6 +77,46 @@ class Query:
         data = await resolve_overview(info, range.to_time_range(), department_id, timezone)
         return Overview.from_data(data)
 
+    @strawberry.field(
+        description="The current livechat agents the caller may see, a keyset page at a time; "
+        "username order unless `orderBy` says otherwise; at most 100 per page. With "
+        "`departmentId`, only the agents assigned to that department (their metrics still "
+        "count all their rooms)."
+    )
+    async def agents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        order_by: AgentOrder | None = None,
+        department_id: strawberry.ID | None = None,
+    ) -> AgentConnection:
+        ordering = (
+            agent_ordering(USERNAME_ORDER, False, None)
+            if order_by is None
+            else order_by.to_ordering()
+        )
+        page = await resolve_agents(
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            ordering=ordering,
+            department=department_id,
+        )
+        return AgentConnection.from_page(page, department_id)
+
+    @strawberry.field(
+        description="One agent by its user `_id`; null when unknown, no longer an agent, or "
+        "outside the caller's scope."
+    )
+    async def agent(self, info: Info, agent_id: strawberry.ID) -> Agent | None:
+        node = await resolve_agent(info, agent_id)
+        return None if node is None else Agent.from_node(node)
+
     @strawberry.field(description="Fetch any object by its Relay global id.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         """A malformed id is bad input; an unknown type or id is null."""
@@ -82,7 +124,10 @@ class Query:
             global_id = relay.GlobalID.from_id(id)
         except GlobalIDValueError as exc:
             raise BadUserInput(f"`id` {id!r} is not a valid global id.") from exc
-        if global_id.type_name != "Department":
-            return None
-        node = await resolve_department(info, global_id.node_id)
-        return None if node is None else Department.from_node(node)
+        if global_id.type_name == "Department":
+            node = await resolve_department(info, global_id.node_id)
+            return None if node is None else Department.from_node(node)
+        if global_id.type_name == "Agent":
+            agent = await resolve_agent(info, global_id.node_id)
+            return None if agent is None else Agent.from_node(agent)
+        return None

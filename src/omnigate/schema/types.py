@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 
 from omnigate.context import Context
 from omnigate.metrics.catalog import DEPARTMENT_METRICS
+from omnigate.resolvers.agents import resolve_department_agents
 from omnigate.resolvers.departments import DepartmentNode
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.inputs import DateRange
 from omnigate.schema.metric_fields import with_metric_fields
 from omnigate.schema.overview import Overview
+
+if TYPE_CHECKING:
+    from omnigate.schema.agents import Agent
 
 Info = strawberry.Info[Context, None]
 
@@ -46,3 +50,13 @@ class Department(relay.Node):
     async def overview(self, info: Info, range: DateRange, timezone: str | None = None) -> Overview:
         data = await resolve_overview(info, range.to_time_range(), self.key, timezone)
         return Overview.from_data(data)
+
+    @strawberry.field(
+        description="The current agents assigned to the department, in username order."
+    )
+    async def agents(
+        self, info: Info
+    ) -> list[Annotated[Agent, strawberry.lazy("omnigate.schema.agents")]]:
+        from omnigate.schema.agents import Agent  # the module imports this one
+
+        return [Agent.from_node(node) for node in await resolve_department_agents(info, self.key)]

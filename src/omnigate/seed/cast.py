@@ -14,6 +14,7 @@ from omnigate.seed.departments import (
     UNITS,
     Department,
     Unit,
+    assignment_document,
     department_document,
     stop_ms,
     unit_document,
@@ -32,6 +33,10 @@ from omnigate.seed.users import (
 Document = dict[str, Any]
 
 AGENTS = 24
+# The last agents left the team this many days before now: Rocket.Chat removed their
+# livechat-agent role and their department assignments (the very last one was also
+# deactivated); the rooms they served before stay.
+LEFT_DAYS_AGO = (45, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +79,23 @@ class Cast:
     """The seeded organisation; ``documents`` holds its documents by collection."""
 
     departments: tuple[Department, ...]
-    agents: tuple[User, ...]
+    agents: tuple[User, ...]  # everyone who took chats, those who left included
     staff: tuple[User, ...]
     manager_token: str
     units: tuple[Unit, ...]
     monitors: tuple[User, ...]
     monitor_tokens: tuple[str, ...]
     documents: dict[str, list[Document]]
+    left_ms: dict[User, int]  # when each agent who left did
 
     @property
     def manager(self) -> User:
         return self.staff[0]
+
+    def works_at(self, agent: User, ms: int) -> bool:
+        """Whether ``agent`` was an agent at ``ms``."""
+        left = self.left_ms.get(agent)
+        return left is None or ms < left
 
     @property
     def users(self) -> tuple[User, ...]:
@@ -114,7 +125,12 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
     )
     staff = tuple(User(random_id(rng), spec.username, spec.name) for spec in STAFF)
     tokens = [login_token(rng) for _ in STAFF]
-    users = [agent_document(rng, agent, now_ms) for agent in agents]
+    leavers = agents[len(agents) - len(LEFT_DAYS_AGO) :]
+    left_ms = {a: now_ms - days * DAY for a, days in zip(leavers, LEFT_DAYS_AGO, strict=True)}
+    users = [
+        agent_document(rng, agent, now_ms, left=agent in left_ms, active=agent != agents[-1])
+        for agent in agents
+    ]
     users += [
         staff_document(
             user,
@@ -127,12 +143,19 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
         for user, spec, token in zip(staff, STAFF, tokens, strict=True)
     ]
     users.append(bot_document(now_ms))
+    current = {d: [a for a in d.agents if a not in left_ms] for d in departments}
     department_documents = [
         department_document(
             department,
+            current[department],
             department.receives_until_ms or now_ms - rng.randrange(95, 400) * DAY,
         )
         for department in departments
+    ]
+    assignments = [
+        assignment_document(random_id(rng), department, agent)
+        for department in departments
+        for agent in current[department]
     ]
     monitors = tuple(User(random_id(side), spec.username, spec.name) for spec in MONITORS)
     monitor_tokens = tuple(login_token(side) for _ in MONITORS)
@@ -165,9 +188,11 @@ def build_cast(rng: random.Random, now_ms: int) -> Cast:
         units=units,
         monitors=monitors,
         monitor_tokens=monitor_tokens,
+        left_ms=left_ms,
         documents={
             names.DEPARTMENTS: department_documents + unit_documents,
             names.UNIT_MONITORS: unit_monitors,
+            names.DEPARTMENT_AGENTS: assignments,
             names.USERS: users,
             names.PERMISSIONS: permission_documents(now_ms),
             names.SETTINGS: setting_documents(now_ms),

@@ -103,13 +103,18 @@ class Planner:
         receiving, shares = self._receiving(ms)
         return self._rng.choices(receiving, cum_weights=shares)[0]
 
-    def agent_in(self, department: Department | None, excluding: User | None = None) -> User:
-        """An agent of ``department`` (any agent without one), other than ``excluding``."""
-        pool = department.agents if department else self._cast.agents
-        candidates = [agent for agent in pool if agent != excluding]
-        if not candidates:
-            candidates = [agent for agent in self._cast.agents if agent != excluding]
-        return self._rng.choice(candidates)
+    def agent_in(
+        self, department: Department | None, ms: int, excluding: User | None = None
+    ) -> User:
+        """An agent of ``department`` (any agent without one) working at ``ms``, other than
+        ``excluding``."""
+        cast = self._cast
+
+        def candidates(pool: tuple[User, ...]) -> list[User]:
+            return [a for a in pool if a != excluding and cast.works_at(a, ms)]
+
+        found = candidates(department.agents) if department else []
+        return self._rng.choice(found or candidates(cast.agents))
 
     def plan(
         self, outcome: Outcome, department: Department | None, transfers: int, ts: int
@@ -124,7 +129,7 @@ class Planner:
                 events.append(Event(Kind.CLOSE, rng.randint(MINUTE, 15 * MINUTE)))
             return events
 
-        agent = self.agent_in(department)
+        agent = self.agent_in(department, ts)
         events += [
             Event(Kind.ASSIGN, _lognormal(rng, 45 * SECOND, 1.0, 2 * SECOND, 45 * MINUTE), agent),
             Event(Kind.AGENT, _lognormal(rng, 20 * SECOND, 0.8, 2 * SECOND, 10 * MINUTE), agent),
@@ -177,13 +182,13 @@ class Planner:
         comment = rng.choice(TRANSFER_COMMENTS) if rng.random() < 0.4 else None
         if len(department.agents) < 2 or rng.random() < 0.7:
             target = self._transfer_target(department, ms)
-            new_agent = self.agent_in(target, excluding=agent)
+            new_agent = self.agent_in(target, ms, excluding=agent)
             return (
                 Transfer("department", by, by_type, department, target, None, comment),
                 new_agent,
                 target,
             )
-        new_agent = self.agent_in(department, excluding=agent)
+        new_agent = self.agent_in(department, ms, excluding=agent)
         return (
             Transfer("agent", by, by_type, department, None, new_agent, comment),
             new_agent,
@@ -193,7 +198,7 @@ class Planner:
     def orphan_transfers(self, ms: int) -> list[Transfer]:
         """The transfers of a chat whose room was deleted since (Rocket.Chat keeps them)."""
         department = self.department_at(ms)
-        agent = self.agent_in(department)
+        agent = self.agent_in(department, ms)
         transfers = []
         for _ in range(self._rng.choice((1, 1, 2))):
             transfer, agent, department = self._transfer(agent, department, ms)

@@ -80,8 +80,8 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Department:
-    """A seeded department: who works in it, until when it takes new chats, its unit now
-    and the unit it left (``(unit id, left at ms)``)."""
+    """A seeded department: who works (or worked) in it, until when it takes new chats, its
+    unit now and the unit it left (``(unit id, left at ms)``)."""
 
     id: str
     spec: DepartmentSpec
@@ -107,8 +107,8 @@ class Department:
         return {"_id": self.id, "name": self.spec.name}
 
 
-def department_document(department: Department, updated_ms: int) -> Document:
-    """The department as Rocket.Chat 7.x stores it."""
+def department_document(department: Department, agents: list[User], updated_ms: int) -> Document:
+    """The department as Rocket.Chat 7.x stores it, with its current ``agents``."""
     spec = department.spec
     slug = ascii_fold(spec.name).lower().replace(" & ", "-").replace(" ", "-")
     document: Document = {
@@ -122,7 +122,7 @@ def department_document(department: Department, updated_ms: int) -> Document:
         "email": f"{slug}@example.com",
         "chatClosingTags": [],
         "offlineMessageChannelName": "",
-        "numAgents": len(department.agents),
+        "numAgents": len(agents),
         "_updatedAt": at(updated_ms),
         "type": "d",
         "departmentsAllowedToForward": [],
@@ -153,3 +153,16 @@ def unit_document(unit: Unit, departments: int, monitors: int, updated_ms: int) 
 def stop_ms(spec: DepartmentSpec, now_ms: int) -> int | None:
     """When the department stopped taking chats, if it did."""
     return None if spec.stopped_days_ago is None else now_ms - spec.stopped_days_ago * DAY
+
+
+def assignment_document(_id: str, department: Department, agent: User) -> Document:
+    """An agent's ``rocketchat_livechat_department_agents`` entry, as Rocket.Chat 7.x saves it."""
+    return {
+        "_id": _id,
+        "agentId": agent.id,
+        "departmentId": department.id,
+        "departmentEnabled": department.spec.enabled,
+        "username": agent.username,
+        "count": 0,
+        "order": 0,
+    }

@@ -33,9 +33,20 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     names.USERS: [
         _index("services.resume.loginTokens.hashedToken", unique=True, sparse=True),
+        _index("roles", sparse=True),
+        _index("username", unique=True, sparse=True),
     ],
     names.DEPARTMENTS: [
         _index("name"),
+    ],
+    names.DEPARTMENT_AGENTS: [
+        _index("departmentId"),
+        _index("agentId"),
+        _index("departmentId", "agentId", unique=True),
+    ],
+    names.AGENT_ACTIVITY: [
+        _index("date"),
+        _index("agentId", "date", unique=True),
     ],
 }  # fmt: skip
 

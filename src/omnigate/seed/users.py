@@ -86,21 +86,40 @@ def _base(user: User, created_ms: int, updated_ms: int) -> Document:
     }
 
 
-def agent_document(rng: random.Random, agent: User, now_ms: int) -> Document:
-    """A livechat agent (roles ``user``, ``livechat-agent``)."""
-    online = rng.random() < 0.6
+# Presence of the agents at ``now``: Rocket.Chat's user statuses, by weight.
+STATUSES = {"online": 45, "away": 15, "busy": 10, "offline": 30}
+CONNECTIONS = {"online": "online", "away": "away", "busy": "online", "offline": "offline"}
+TAKING_CHATS = 0.85  # of the agents not offline, those with statusLivechat "available"
+
+
+def agent_document(
+    rng: random.Random, agent: User, now_ms: int, *, left: bool = False, active: bool = True
+) -> Document:
+    """A livechat agent (roles ``user``, ``livechat-agent``) with its presence at ``now``;
+    one that ``left`` is a plain user again (Rocket.Chat removes the role), offline."""
+    status = rng.choices(list(STATUSES), weights=list(STATUSES.values()))[0]
+    available = status != "offline" and rng.random() < TAKING_CHATS
     document = _base(
         agent, now_ms - rng.randrange(120, 700) * DAY, now_ms - rng.randrange(48) * HOUR
     )
     document.update(
         roles=["user", "livechat-agent"],
-        status="online" if online else "offline",
-        statusConnection="online" if online else "offline",
+        status=status,
+        statusConnection=CONNECTIONS[status],
         utcOffset=rng.choice((-5, -3, 0, 1, 2, 5.5)),
-        statusLivechat="available" if online else "not-available",
+        statusLivechat="available" if available else "not-available",
         livechat={"maxNumberSimultaneousChat": rng.choice((3, 5, 8))},
         operator=True,
     )
+    if left:
+        document.update(
+            roles=["user"],
+            status="offline",
+            statusConnection="offline",
+            statusLivechat="not-available",
+            operator=False,
+            active=active,
+        )
     return document
 
 

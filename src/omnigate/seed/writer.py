@@ -13,6 +13,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from omnigate.db import database_name, names
+from omnigate.seed.activity import activity_documents
 from omnigate.seed.cast import build_cast
 from omnigate.seed.clock import as_datetime, default_now, to_ms
 from omnigate.seed.indexes import create_indexes
@@ -50,7 +51,8 @@ def seed(
     batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
 ) -> SeedReport:
-    """Write ``rooms`` livechat rooms over the 90 days before ``now``, and what they refer to.
+    """Write ``rooms`` livechat rooms over the 90 days before ``now``, what they refer to, and
+    the agents' activity (availability) over those days.
 
     ``now`` defaults to the current UTC hour; the same ``seed`` and ``now`` always
     write the same documents. Documents are streamed in batches of ``batch_size``;
@@ -77,6 +79,8 @@ def seed(
         for collection, reference in cast.documents.items():
             db[collection].insert_many(reference)
         written = _write(db, documents(rng, cast, now_ms, rooms), batch_size, progress)
+        if activity := list(activity_documents(rng, cast, now_ms)):
+            db[names.AGENT_ACTIVITY].insert_many(activity)
         # Building the indexes once the data is in is twice as fast on SecantusDB as
         # maintaining them during the inserts.
         create_indexes(db)

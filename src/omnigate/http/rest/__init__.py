@@ -1,9 +1,10 @@
-"""Rocket.Chat's REST analytics endpoints (SPEC §4): eight department lists and the overview."""
+"""Rocket.Chat's REST analytics endpoints: eight department lists and the overview (SPEC §4),
+the agent overview and three agent lists (SPEC §8)."""
 
 from starlette.routing import Route
 
-from omnigate.http.rest import departments, overview
+from omnigate.http.rest import agents, departments, overview
 
-routes: list[Route] = [*departments.routes, *overview.routes]
+routes: list[Route] = [*departments.routes, *overview.routes, *agents.routes]
 
 __all__ = ["routes"]

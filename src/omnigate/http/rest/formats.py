@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -26,3 +27,9 @@ def hhmmss(seconds: float) -> str:
     minutes = math.floor((seconds - hours * 3600) / 60)
     rest = js_round(seconds - hours * 3600 - minutes * 60)
     return f"{hours:02d}:{minutes:02d}:{rest:02d}"
+
+
+def js_date(value: datetime) -> str:
+    """A date as JavaScript's JSON shows it: ``"2024-05-01T10:00:00.000Z"`` (UTC, ms)."""
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
