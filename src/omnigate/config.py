@@ -28,6 +28,7 @@ class Limits:
     max_body_bytes: int = 64 * 1024
     max_page_size: int = 100
     max_aggregations: int = 24
+    max_buckets: int = 1000  # buckets of one time series
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -39,6 +40,7 @@ class Limits:
             max_body_bytes=_int_env("OMNIGATE_MAX_BODY_BYTES", default.max_body_bytes),
             max_page_size=min(_int_env("OMNIGATE_MAX_PAGE_SIZE", default.max_page_size), 100),
             max_aggregations=_int_env("OMNIGATE_MAX_AGGREGATIONS", default.max_aggregations),
+            max_buckets=_int_env("OMNIGATE_MAX_BUCKETS", default.max_buckets),
         )
 
 

@@ -1,4 +1,5 @@
-"""Per-request DataLoaders: one generic loader per metric family, overviews, departments."""
+"""Per-request DataLoaders: one generic loader per metric family, overviews, departments,
+and the trend families (series, percentiles, service level)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from omnigate.db import Store
 from omnigate.loaders.departments import DepartmentLoader, department_loader
 from omnigate.loaders.family import FamilyLoader, SettingsReader
 from omnigate.loaders.overview import OverviewLoader, overview_loader
+from omnigate.loaders.trends import (
+    TrendLoader,
+    percentiles_loader,
+    series_loader,
+    service_level_loader,
+)
 from omnigate.metrics.families import FAMILIES, Family
 from omnigate.scope import Scope
 
@@ -19,6 +26,9 @@ class DataLoaders:
     families: dict[Family, FamilyLoader]
     overview: OverviewLoader
     departments: DepartmentLoader
+    series: TrendLoader
+    percentiles: TrendLoader
+    service_levels: TrendLoader
 
     @classmethod
     def build(cls, store: Store, scope: Scope, settings: SettingsReader) -> DataLoaders:
@@ -28,6 +38,9 @@ class DataLoaders:
             },
             overview=overview_loader(store),
             departments=department_loader(store, scope),
+            series=series_loader(store, settings),
+            percentiles=percentiles_loader(store),
+            service_levels=service_level_loader(store),
         )
 
     def family(self, family: Family) -> FamilyLoader:
