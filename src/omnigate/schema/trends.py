@@ -43,7 +43,7 @@ SERIES = (
     "The metrics of the rooms opened in the range, per local hour, day, week (from Monday) "
     "or month of the reporting timezone (`timezone`, else the reporting setting): every "
     "bucket from the one holding `start` to the one holding `end`, empty ones included; at "
-    "most OMNIGATE_MAX_BUCKETS (1000) buckets."
+    "most OMNIGATE_MAX_BUCKETS (default 1000) buckets."
 )
 PERCENTILES = (
     "Exact nearest-rank percentiles (seconds) of a duration over the rooms opened in the "
@@ -84,7 +84,10 @@ class SeriesBucket:
     average_reaction_time: float | None
     point: strawberry.Private[SeriesPoint]
 
-    @strawberry.field(description=SERVICE_LEVEL)
+    @strawberry.field(
+        description="Share (0-100) of the bucket's rooms that were answered with a first "
+        "response within `thresholdSeconds`; 0 without rooms."
+    )
     def service_level(self, threshold_seconds: Annotated[int, THRESHOLD]) -> float:
         return self.point.service_level(threshold_seconds)
 
