@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pymongo.database import Database
 
 from omnigate.db import Store
@@ -244,3 +246,37 @@ def test_negative_threshold_is_bad_input() -> None:
     assert checked_threshold(0) == 0
     with pytest.raises(BadUserInput, match="0 or more"):
         checked_threshold(-1)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    values=st.lists(
+        st.one_of(st.integers(0, 5), st.floats(0, 600, allow_nan=False).map(lambda v: round(v, 3))),
+        max_size=40,
+    ),
+    ps=st.lists(
+        st.one_of(
+            st.sampled_from([0.5, 0.9, 0.99, 1.0, 0.07, 1 / 3]),
+            st.floats(0, 1, exclude_min=True),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+async def test_any_values_any_ps_against_a_plain_sort(
+    fresh_db: Database, store: Store, values: list[float], ps: list[float]
+) -> None:
+    fresh_db.rocketchat_room.delete_many({})
+    if values:
+        fresh_db.rocketchat_room.insert_many(
+            [
+                room(f"r{i}", at("2024-05-10T10:00"), "d1", metrics={"reaction": {"ft": v}})
+                for i, v in enumerate(values)
+            ]
+        )
+    found = await _percentiles(store, DurationMetric.REACTION_TIME, WORKSPACE, [None], tuple(ps))
+    assert found[None] == [reference.nearest_rank(values, p) for p in ps]
