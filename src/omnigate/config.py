@@ -94,6 +94,7 @@ class Limits:
     max_page_size: int = _setting(100, Bounds("OMNIGATE_MAX_PAGE_SIZE", 1, SPEC_MAX_PAGE_SIZE))
     max_aggregations: int = _setting(24, Bounds("OMNIGATE_MAX_AGGREGATIONS", 1))
     max_overview_days: int = _setting(MAX_OVERVIEW_DAYS, Bounds("OMNIGATE_MAX_OVERVIEW_DAYS", 1))
+    max_buckets: int = _setting(1000, Bounds("OMNIGATE_MAX_BUCKETS", 1))  # of one time series
 
     def __post_init__(self) -> None:
         _check(self)

@@ -20,12 +20,13 @@ GRAPHQL_TYPE_NAMES = {
     Unit.PERCENT: "Float",
     Unit.SERVICE_TIME: "ServiceTime",
 }
+TRENDS = {"series", "percentiles", "serviceLevel"}  # SPEC §9, from ``with_trend_fields``
 # type name -> (its metrics, its fields that are not metrics, its ordering enum, text order,
 # REST list prefix, number of REST lists)
 TYPES = {
     "Department": (
         DEPARTMENT_METRICS,
-        {"id", "departmentId", "name", "enabled", "archived", "overview", "agents"},
+        {"id", "departmentId", "name", "enabled", "archived", "overview", "agents", *TRENDS},
         "DepartmentOrderField",
         "NAME",
         "departments",
@@ -33,7 +34,17 @@ TYPES = {
     ),
     "Agent": (
         AGENT_METRICS,
-        {"id", "agentId", "username", "name", "active", "status", "statusLivechat", "departments"},
+        {
+            "id",
+            "agentId",
+            "username",
+            "name",
+            "active",
+            "status",
+            "statusLivechat",
+            "departments",
+            *TRENDS,
+        },
         "AgentOrderField",
         "USERNAME",
         "agents",

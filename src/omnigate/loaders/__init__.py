@@ -1,5 +1,5 @@
 """Per-request DataLoaders: one generic loader per metric family, overviews, departments,
-agents."""
+agents, and the trend families (series, percentiles, service level)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ from omnigate.loaders.family import (
     TimezoneReader,
 )
 from omnigate.loaders.overview import OverviewLoader, overview_loader
+from omnigate.loaders.trends import (
+    TrendLoader,
+    percentiles_loader,
+    series_loader,
+    service_level_loader,
+)
 from omnigate.metrics.families import FAMILIES, Family
 from omnigate.scope import Scope
 
@@ -36,6 +42,9 @@ class DataLoaders:
     agents: AgentLoader
     department_agents: DepartmentAgentsLoader
     agent_departments: AgentDepartmentsLoader
+    series: TrendLoader
+    percentiles: TrendLoader
+    service_levels: TrendLoader
 
     @classmethod
     def build(
@@ -61,6 +70,9 @@ class DataLoaders:
             agents=agent_loader(store, scope),
             department_agents=department_agents_loader(store, scope),
             agent_departments=agent_departments_loader(store, scope),
+            series=series_loader(store, settings),
+            percentiles=percentiles_loader(store),
+            service_levels=service_level_loader(store),
         )
 
     def family(self, family: Family) -> FamilyLoader:

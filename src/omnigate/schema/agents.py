@@ -11,6 +11,7 @@ from strawberry import relay
 
 from omnigate.context import Context
 from omnigate.metrics.catalog import AGENT_METRICS
+from omnigate.metrics.grouping import BY_AGENT
 from omnigate.resolvers.agents import (
     USERNAME_ORDER,
     AgentNode,
@@ -22,6 +23,7 @@ from omnigate.resolvers.agents import (
 from omnigate.resolvers.departments import Ordering
 from omnigate.schema.inputs import DateRange, OrderDirection
 from omnigate.schema.metric_fields import with_metric_fields
+from omnigate.schema.trends import with_trend_fields
 from omnigate.schema.types import Department
 
 Info = strawberry.Info[Context, None]
@@ -57,6 +59,7 @@ class AgentOrder:
     "date range, over the rooms it served (first-response metrics: the rooms it answered first)."
 )
 @with_metric_fields(AGENT_METRICS, lambda agent: agent.key)
+@with_trend_fields(BY_AGENT, lambda agent: agent.key)
 class Agent(relay.Node):
     key: relay.NodeID[str]
     agent_id: strawberry.ID = strawberry.field(description="Rocket.Chat's user `_id`.")

@@ -37,7 +37,11 @@ class _Schema(strawberry.Schema):
             for error in errors
             if error.original_error is not None
             and error.path is None
-            and not isinstance(error.original_error, OmnigateError | StrawberryInputCoercionError)
+            # a GraphQLError as the original: graphql-core coercing a variable (an enum value)
+            and not isinstance(
+                error.original_error,
+                OmnigateError | StrawberryInputCoercionError | GraphQLError,
+            )
         ]
         super().process_errors(unexpected, execution_context)
 

@@ -17,6 +17,7 @@ from omnigate.schema.agents import Agent, AgentConnection, AgentOrder
 from omnigate.schema.connection import DepartmentConnection
 from omnigate.schema.inputs import DateRange, DepartmentOrder, OrderDirection
 from omnigate.schema.overview import Overview
+from omnigate.schema.trends import WorkspaceTrends
 from omnigate.schema.types import Department
 
 Info = strawberry.Info[Context, None]
@@ -33,7 +34,7 @@ def _ordering(order: DepartmentOrder | None) -> Ordering:
 
 
 @strawberry.type
-class Query:
+class Query(WorkspaceTrends):
     @strawberry.field(
         description="Every department the caller may see (disabled and archived included), "
         "a keyset page at a time; name order unless `orderBy` says otherwise; at most 100 "

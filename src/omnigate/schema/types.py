@@ -9,12 +9,14 @@ from strawberry import relay
 
 from omnigate.context import Context
 from omnigate.metrics.catalog import DEPARTMENT_METRICS
+from omnigate.metrics.grouping import BY_DEPARTMENT
 from omnigate.resolvers.agents import resolve_department_agents
 from omnigate.resolvers.departments import DepartmentNode
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.inputs import DateRange
 from omnigate.schema.metric_fields import with_metric_fields
 from omnigate.schema.overview import Overview
+from omnigate.schema.trends import with_trend_fields
 
 if TYPE_CHECKING:
     from omnigate.schema.agents import Agent
@@ -24,6 +26,7 @@ Info = strawberry.Info[Context, None]
 
 @strawberry.type(description="A livechat department and its metrics for any date range.")
 @with_metric_fields(DEPARTMENT_METRICS, lambda department: department.key)
+@with_trend_fields(BY_DEPARTMENT, lambda department: department.key)
 class Department(relay.Node):
     key: relay.NodeID[str]
     department_id: strawberry.ID = strawberry.field(description="Rocket.Chat's `_id`.")
