@@ -1,9 +1,10 @@
-"""Rocket.Chat's REST analytics endpoints (SPEC §4): eight department lists and the overview."""
+"""Rocket.Chat's REST analytics endpoints (SPEC §4): eight department lists and the overview;
+the Real-time Monitoring dashboards (SPEC §10)."""
 
 from starlette.routing import Route
 
-from omnigate.http.rest import departments, overview
+from omnigate.http.rest import dashboards, departments, overview
 
-routes: list[Route] = [*departments.routes, *overview.routes]
+routes: list[Route] = [*departments.routes, *overview.routes, *dashboards.routes]
 
 __all__ = ["routes"]
