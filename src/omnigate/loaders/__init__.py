@@ -1,4 +1,5 @@
-"""Per-request DataLoaders: one generic loader per metric family, overviews, departments."""
+"""Per-request DataLoaders: one generic loader per metric family, overviews, departments,
+the monitoring page's parts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from omnigate.db import Store
 from omnigate.loaders.departments import DepartmentLoader, department_loader
 from omnigate.loaders.family import FamilyLoader, SettingsReader
+from omnigate.loaders.monitoring import MonitoringLoader, monitoring_loader
 from omnigate.loaders.overview import OverviewLoader, overview_loader
 from omnigate.metrics.families import FAMILIES, Family
 from omnigate.scope import Scope
@@ -19,6 +21,7 @@ class DataLoaders:
     families: dict[Family, FamilyLoader]
     overview: OverviewLoader
     departments: DepartmentLoader
+    monitoring: MonitoringLoader
 
     @classmethod
     def build(cls, store: Store, scope: Scope, settings: SettingsReader) -> DataLoaders:
@@ -28,6 +31,7 @@ class DataLoaders:
             },
             overview=overview_loader(store),
             departments=department_loader(store, scope),
+            monitoring=monitoring_loader(store, settings),
         )
 
     def family(self, family: Family) -> FamilyLoader:

@@ -11,9 +11,11 @@ from strawberry.relay.types import GlobalIDValueError
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
 from omnigate.resolvers.departments import Ordering, resolve_department, resolve_departments
+from omnigate.resolvers.monitoring import monitoring_query
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.connection import DepartmentConnection
 from omnigate.schema.inputs import DateRange, DepartmentOrder, OrderDirection
+from omnigate.schema.monitoring import Monitoring
 from omnigate.schema.overview import Overview
 from omnigate.schema.types import Department
 
@@ -74,6 +76,23 @@ class Query:
     ) -> Overview:
         data = await resolve_overview(info, range.to_time_range(), department_id, timezone)
         return Overview.from_data(data)
+
+    @strawberry.field(
+        description="The Real-time Monitoring page: Rocket.Chat's dashboard figures for the "
+        "range, averages weighted by rooms; day-based figures in the reporting timezone."
+    )
+    async def monitoring(
+        self,
+        info: Info,
+        range: DateRange,
+        department_id: strawberry.ID | None = None,
+        timezone: Annotated[
+            str | None,
+            strawberry.argument(description="IANA name or ±HH:MM; default: the reporting setting"),
+        ] = None,
+    ) -> Monitoring:
+        query = await monitoring_query(info, range.to_time_range(), department_id, timezone)
+        return Monitoring(query=query)
 
     @strawberry.field(description="Fetch any object by its Relay global id.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
