@@ -22,6 +22,9 @@ COLLECTIONS = (
     names.USERS,
     names.PERMISSIONS,
     names.SETTINGS,
+    names.VISITORS,
+    names.DEPARTMENT_AGENTS,
+    names.AGENT_ACTIVITY,
 )
 RAW = CodecOptions(document_class=RawBSONDocument)
 

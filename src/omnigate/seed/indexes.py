@@ -37,6 +37,15 @@ INDEXES: dict[str, list[IndexModel]] = {
     names.DEPARTMENTS: [
         _index("name"),
     ],
+    names.DEPARTMENT_AGENTS: [
+        _index("departmentId"),
+        _index("agentId"),
+        _index("departmentId", "username", unique=True),
+    ],
+    names.AGENT_ACTIVITY: [
+        _index("date"),
+        _index("agentId", "date", unique=True),
+    ],
 }  # fmt: skip
 
 

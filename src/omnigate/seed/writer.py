@@ -13,6 +13,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from omnigate.db import database_name, names
+from omnigate.seed.activity import agents_at_work
 from omnigate.seed.cast import build_cast
 from omnigate.seed.clock import as_datetime, default_now, to_ms
 from omnigate.seed.indexes import create_indexes
@@ -72,7 +73,8 @@ def seed(
             )
         rng = random.Random(seed)
         cast = build_cast(rng, now_ms)
-        for collection, reference in cast.documents.items():
+        staffing = agents_at_work(random.Random(f"{seed}:agents-at-work"), cast, now_ms)
+        for collection, reference in [*cast.documents.items(), *staffing.items()]:
             db[collection].insert_many(reference)
         written = _write(db, documents(rng, cast, now_ms, rooms), batch_size, progress)
         # Building the indexes once the data is in is twice as fast on SecantusDB as
@@ -97,7 +99,7 @@ def _write(
     progress: Callable[[int], None] | None,
 ) -> dict[str, int]:
     """Insert the stream in unordered batches; count livechat rooms and messages written."""
-    buffers: dict[str, list[Document]] = {names.ROOMS: [], names.MESSAGES: []}
+    buffers: dict[str, list[Document]] = {names.ROOMS: [], names.MESSAGES: [], names.VISITORS: []}
     written = dict.fromkeys(buffers, 0)
     livechat_pending = 0
 
@@ -107,7 +109,7 @@ def _write(
         if not buffer:
             return
         db[collection].insert_many(buffer, ordered=False)
-        if collection == names.MESSAGES:
+        if collection != names.ROOMS:
             written[collection] += len(buffer)
         else:
             written[collection] += livechat_pending
