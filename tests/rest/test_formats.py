@@ -1,10 +1,10 @@
-"""The overview's JavaScript-style number formatting."""
+"""The overview's and the dashboards' JavaScript-style number formatting."""
 
 from __future__ import annotations
 
 import pytest
 
-from omnigate.http.rest.formats import hhmmss, js_round, to_fixed
+from omnigate.http.rest.formats import hhmmss, js_number, js_round, js_string, to_fixed
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,30 @@ def test_js_round_halves_towards_positive_infinity(value: float, rounded: int) -
 )
 def test_to_fixed(value: float, text: str) -> None:
     assert to_fixed(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [  # what node prints for String(value)
+        (0, "0"),
+        (-0.0, "0"),
+        (30.6, "30.6"),
+        (100 / 3, "33.333333333333336"),
+        (100.0, "100"),
+        (-2.5, "-2.5"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e-7, "1e-7"),
+        (0.000001, "0.000001"),
+        (1.5e-6, "0.0000015"),
+        (1e21, "1e+21"),
+        (123456789012345680000.0, "123456789012345680000"),
+        (2.5e22, "2.5e+22"),
+    ],
+)
+def test_js_string(value: float, text: str) -> None:
+    assert js_string(value) == text
+
+
+def test_js_number_drops_an_integral_float_s_fraction() -> None:
+    assert (js_number(12.0), js_number(12.5), js_number(7)) == (12, 12.5, 7)
+    assert type(js_number(12.0)) is int

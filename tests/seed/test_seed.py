@@ -22,6 +22,7 @@ COLLECTIONS = (
     names.USERS,
     names.PERMISSIONS,
     names.SETTINGS,
+    names.VISITORS,
     names.DEPARTMENT_AGENTS,
     names.AGENT_ACTIVITY,
 )

@@ -1,5 +1,5 @@
 """Per-request DataLoaders: one generic loader per metric family, overviews, departments,
-agents, and the trend families (series, percentiles, service level)."""
+agents, the trend families (series, percentiles, service level) and the monitoring page's parts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from omnigate.loaders.family import (
     SettingsReader,
     TimezoneReader,
 )
+from omnigate.loaders.monitoring import MonitoringLoader, monitoring_loader
 from omnigate.loaders.overview import OverviewLoader, overview_loader
 from omnigate.loaders.trends import (
     TrendLoader,
@@ -45,6 +46,7 @@ class DataLoaders:
     series: TrendLoader
     percentiles: TrendLoader
     service_levels: TrendLoader
+    monitoring: MonitoringLoader
 
     @classmethod
     def build(
@@ -73,6 +75,7 @@ class DataLoaders:
             series=series_loader(store, settings),
             percentiles=percentiles_loader(store),
             service_levels=service_level_loader(store),
+            monitoring=monitoring_loader(store, settings),
         )
 
     def family(self, family: Family) -> FamilyLoader:

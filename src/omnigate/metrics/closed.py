@@ -39,20 +39,22 @@ def closed_match(query: GroupQuery) -> list[Document]:
     ]
 
 
+def closed_accumulators(*, timeout: int) -> Document:
+    """The family's ``$group`` accumulators, every one a ``$sum`` (read by ``closed_row``)."""
+    return {
+        "rooms": {"$sum": 1},
+        "duration_seconds": {"$sum": "$metrics.chatDuration"},
+        "service_rooms": count_if(present(_SERVICE)),
+        "service_seconds": {"$sum": _SERVICE},
+        "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
+    }
+
+
 def closed_pipeline(query: GroupQuery, *, timeout: int) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
         *closed_match(query),
-        {
-            "$group": {
-                "_id": "$departmentId",
-                "rooms": {"$sum": 1},
-                "duration_seconds": {"$sum": "$metrics.chatDuration"},
-                "service_rooms": count_if(present(_SERVICE)),
-                "service_seconds": {"$sum": _SERVICE},
-                "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
-            }
-        },
+        {"$group": {"_id": "$departmentId", **closed_accumulators(timeout=timeout)}},
     ]
 
 

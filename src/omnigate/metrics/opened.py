@@ -21,23 +21,23 @@ from omnigate.metrics.rows import GroupKey, OpenedRow
 _SERVED = {"$and": [present("$responseBy.lastMessageTs"), present("$servedBy._id")]}
 
 
+def opened_accumulators(*, timeout: int) -> Document:
+    """The family's ``$group`` accumulators, every one a ``$sum`` (read by ``opened_row``)."""
+    return {
+        "rooms": {"$sum": 1},
+        "answered": count_if(ANSWERED),
+        "service_rooms": count_if(_SERVED),
+        "service_ms": sum_if(_SERVED, {"$subtract": ["$responseBy.lastMessageTs", "$servedBy.ts"]}),
+        "waiting_seconds": sum_if(ANSWERED, "$metrics.response.ft"),
+        "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
+    }
+
+
 def opened_pipeline(query: GroupQuery, *, timeout: int) -> Pipeline:
     """One ``$group`` per department with conditional accumulators for every metric."""
     return [
         *opened_match(query),
-        {
-            "$group": {
-                "_id": "$departmentId",
-                "rooms": {"$sum": 1},
-                "answered": count_if(ANSWERED),
-                "service_rooms": count_if(_SERVED),
-                "service_ms": sum_if(
-                    _SERVED, {"$subtract": ["$responseBy.lastMessageTs", "$servedBy.ts"]}
-                ),
-                "waiting_seconds": sum_if(ANSWERED, "$metrics.response.ft"),
-                "abandoned": count_if(at_least("$metrics.visitorInactivity", timeout)),
-            }
-        },
+        {"$group": {"_id": "$departmentId", **opened_accumulators(timeout=timeout)}},
     ]
 
 

@@ -12,10 +12,12 @@ from omnigate.context import Context
 from omnigate.errors import BadUserInput
 from omnigate.resolvers.agents import USERNAME_ORDER, agent_ordering, resolve_agent, resolve_agents
 from omnigate.resolvers.departments import Ordering, resolve_department, resolve_departments
+from omnigate.resolvers.monitoring import monitoring_query
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.agents import Agent, AgentConnection, AgentOrder
 from omnigate.schema.connection import DepartmentConnection
 from omnigate.schema.inputs import DateRange, DepartmentOrder, OrderDirection
+from omnigate.schema.monitoring import Monitoring
 from omnigate.schema.overview import Overview
 from omnigate.schema.trends import WorkspaceTrends
 from omnigate.schema.types import Department
@@ -117,6 +119,23 @@ class Query(WorkspaceTrends):
     async def agent(self, info: Info, agent_id: strawberry.ID) -> Agent | None:
         node = await resolve_agent(info, agent_id)
         return None if node is None else Agent.from_node(node)
+
+    @strawberry.field(
+        description="The Real-time Monitoring page: Rocket.Chat's dashboard figures for the "
+        "range, averages weighted by rooms; day-based figures in the reporting timezone."
+    )
+    async def monitoring(
+        self,
+        info: Info,
+        range: DateRange,
+        department_id: strawberry.ID | None = None,
+        timezone: Annotated[
+            str | None,
+            strawberry.argument(description="IANA name or ±HH:MM; default: the reporting setting"),
+        ] = None,
+    ) -> Monitoring:
+        query = await monitoring_query(info, range.to_time_range(), department_id, timezone)
+        return Monitoring(query=query)
 
     @strawberry.field(description="Fetch any object by its Relay global id.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

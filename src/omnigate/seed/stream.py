@@ -45,7 +45,8 @@ DANGLING = {False: 199, True: 1}  # transfers of a since-deleted room after 0.5%
 def documents(
     rng: random.Random, cast: Cast, now_ms: int, rooms: int
 ) -> Iterator[tuple[str, Document]]:
-    """``rooms`` livechat rooms over the 90 days before ``now_ms``, with their messages."""
+    """``rooms`` livechat rooms over the 90 days before ``now_ms``, with their messages and
+    their visitors."""
     planner = Planner(rng, cast)
     visitors = Visitors(rng)
     other_rooms = OtherRooms(rng, cast.users, now_ms)
@@ -61,10 +62,12 @@ def documents(
         events = planner.plan(outcome, department, moves, ts)
         timeline = lay_out(events, ts, now_ms)
         on_hold = outcome is Outcome.ON_HOLD and len(timeline) == len(events)
-        room, messages = livechat_room(
-            rng, ts, visitors.next(), department, timeline, on_hold=on_hold
-        )
+        visitor = visitors.next()
+        room, messages = livechat_room(rng, ts, visitor, department, timeline, on_hold=on_hold)
+        visitors.chatted(visitor, room)
         yield names.ROOMS, room
+        for finished in visitors.done():
+            yield names.VISITORS, finished
         for message in messages:
             yield names.MESSAGES, message
         if other_room.draw():
@@ -74,3 +77,5 @@ def documents(
             for transfer in planner.orphan_transfers(ts):
                 ms = min(now_ms - 1, ms + rng.randint(30 * SECOND, 10 * MINUTE))
                 yield names.MESSAGES, transfer_message(rng, rid, ms, transfer)
+    for visitor in visitors.remaining():
+        yield names.VISITORS, visitor

@@ -105,7 +105,7 @@ def _write(
     progress: Callable[[int], None] | None,
 ) -> dict[str, int]:
     """Insert the stream in unordered batches; count livechat rooms and messages written."""
-    buffers: dict[str, list[Document]] = {names.ROOMS: [], names.MESSAGES: []}
+    buffers: dict[str, list[Document]] = {names.ROOMS: [], names.MESSAGES: [], names.VISITORS: []}
     written = dict.fromkeys(buffers, 0)
     livechat_pending = 0
 
@@ -115,7 +115,7 @@ def _write(
         if not buffer:
             return
         db[collection].insert_many(buffer, ordered=False)
-        if collection == names.MESSAGES:
+        if collection != names.ROOMS:
             written[collection] += len(buffer)
         else:
             written[collection] += livechat_pending

@@ -33,3 +33,29 @@ def js_date(value: datetime) -> str:
     """A date as JavaScript's JSON shows it: ``"2024-05-01T10:00:00.000Z"`` (UTC, ms)."""
     utc = value.astimezone(UTC) if value.tzinfo else value
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def js_number(value: float) -> int | float:
+    """A number as JSON.stringify writes it: an integral value without ``.0``."""
+    return int(value) if float(value).is_integer() else value
+
+
+def js_string(value: float) -> str:
+    """JavaScript's ``String(value)`` of a finite number: the shortest digits that read back
+    as ``value`` (as Python's ``repr``), placed as ECMAScript's Number::toString places
+    them (``41.5``, ``33.333333333333336``, ``100``, ``1e-7``, ``1e+21``)."""
+    if value == 0:
+        return "0"
+    if value < 0:
+        return "-" + js_string(-value)
+    _, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    k, n = len(text), len(text) + int(exponent)  # value = 0.<text> × 10^n
+    if k <= n <= 21:
+        return text + "0" * (n - k)
+    if 0 < n <= 21:
+        return f"{text[:n]}.{text[n:]}"
+    if -6 < n <= 0:
+        return f"0.{'0' * -n}{text}"
+    mantissa = text if k == 1 else f"{text[0]}.{text[1:]}"
+    return f"{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
