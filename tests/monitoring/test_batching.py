@@ -26,7 +26,7 @@ from tests.schema.test_batching import Recorder
 
 from .conftest import headers_of
 
-WALL_SCREEN = (examples_dir() / "06-real-time-monitoring.graphql").read_text(encoding="utf-8")
+WALL_SCREEN = (examples_dir() / "09-real-time-monitoring.graphql").read_text(encoding="utf-8")
 DAY = at("2024-05-06T00:00")
 RANGE = {"start": "2024-05-06T00:00:00.000Z", "end": "2024-05-06T23:59:59.999Z"}
 COLLECTIONS = [

@@ -19,7 +19,7 @@ from . import documents as docs
 from . import reference
 from .reference import View
 
-WALL_SCREEN = (examples_dir() / "06-real-time-monitoring.graphql").read_text(encoding="utf-8")
+WALL_SCREEN = (examples_dir() / "09-real-time-monitoring.graphql").read_text(encoding="utf-8")
 RANGE = {"start": "2024-05-06T08:00:00Z", "end": "2024-05-06T18:00:00Z"}
 U1 = {"units": frozenset({"u1"}), "departments": frozenset({"dA", "dB"})}
 
