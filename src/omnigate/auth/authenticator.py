@@ -63,15 +63,19 @@ class Authenticator:
         self._max_entries = max_entries
         self._cache: OrderedDict[_CacheKey, tuple[float, Principal]] = OrderedDict()
 
-    async def authenticate(self, user_id: str | None, token: str | None) -> Principal:
+    async def authenticate(
+        self, user_id: str | None, token: str | None, *, fresh: bool = False
+    ) -> Principal:
         """The caller; raises ``Unauthenticated``, then ``Forbidden``.
 
+        ``fresh`` checks against the database even when a cached success exists (a live
+        query re-checks its subscribers so at every tick); the result is cached as usual.
         Database trouble propagates as ``ServiceUnavailable``.
         """
         if not user_id or not token:
             raise Unauthenticated(UNAUTHENTICATED_MESSAGE)
         key = (user_id, hash_token(token))
-        principal = self._cached(key)
+        principal = None if fresh else self._cached(key)
         if principal is None:
             principal = await self._check(*key)
             self._remember(key, principal)
