@@ -5,6 +5,7 @@ Events over a streamed POST; and the gateway served by uvicorn in the test's eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -101,9 +102,7 @@ class WSClient:
         await self.send({"type": "connection_init", "payload": payload or {}})
         return await self.receive()
 
-    async def subscribe(
-        self, id: str, query: str, variables: dict[str, Any] | None = None
-    ) -> None:
+    async def subscribe(self, id: str, query: str, variables: dict[str, Any] | None = None) -> None:
         payload = {"query": query, "variables": variables or {}}
         await self.send({"id": id, "type": "subscribe", "payload": payload})
 
@@ -127,13 +126,17 @@ async def ws_client(
 
 
 class SSEClient:
-    """One subscription over Server-Sent Events: its ``next`` payloads, then ``complete``."""
+    """One subscription over Server-Sent Events: its ``next`` payloads, then ``complete``.
+
+    A task reads the stream into a queue, so that waiting for an event can time out
+    without cancelling the read."""
 
     def __init__(self, response: httpx2.Response) -> None:
         self.response = response
-        self._events = self._parse()
+        self._events: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self._reader = asyncio.create_task(self._read())
 
-    async def _parse(self) -> AsyncIterator[tuple[str, str]]:
+    async def _read(self) -> None:
         event, data = "", ""
         async for line in self.response.aiter_lines():
             if line.startswith("event:"):
@@ -141,12 +144,25 @@ class SSEClient:
             elif line.startswith("data:"):
                 data = line.removeprefix("data:").strip()
             elif line == "" and event:
-                yield event, data
+                self._events.put_nowait((event, data))
                 event, data = "", ""
 
     async def receive(self, timeout: float = WAIT) -> tuple[str, Any]:
-        event, data = await asyncio.wait_for(anext(self._events), timeout)
+        event, data = await asyncio.wait_for(self._events.get(), timeout)
         return event, json.loads(data) if data else None
+
+    async def silence(self, seconds: float) -> None:
+        """No event arrives for ``seconds``."""
+        try:
+            event = await self.receive(timeout=seconds)
+        except TimeoutError:
+            return
+        raise AssertionError(f"unexpected event {event}")
+
+    async def close(self) -> None:
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, httpx2.HTTPError):
+            await self._reader
 
 
 @asynccontextmanager
@@ -162,4 +178,8 @@ async def sse_client(
             headers={**headers, "Accept": "text/event-stream"},
         ) as response,
     ):
-        yield SSEClient(response)
+        client = SSEClient(response)
+        try:
+            yield client
+        finally:
+            await client.close()

@@ -69,7 +69,8 @@ class Authenticator:
         """The caller; raises ``Unauthenticated``, then ``Forbidden``.
 
         ``fresh`` checks against the database even when a cached success exists (a live
-        query re-checks its subscribers so at every tick); the result is cached as usual.
+        query re-checks its subscribers at every tick); a success is cached as usual, a
+        refusal drops the cached success.
         Database trouble propagates as ``ServiceUnavailable``.
         """
         if not user_id or not token:
@@ -77,7 +78,11 @@ class Authenticator:
         key = (user_id, hash_token(token))
         principal = None if fresh else self._cached(key)
         if principal is None:
-            principal = await self._check(*key)
+            try:
+                principal = await self._check(*key)
+            except (Unauthenticated, Forbidden):
+                self._cache.pop(key, None)  # a fresh check revoked an earlier success
+                raise
             self._remember(key, principal)
         return principal
 
