@@ -14,7 +14,7 @@ import httpx2
 import pytest
 from pymongo.database import Database
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from omnigate.config import Limits, Settings
 from omnigate.live import LiveSession, LiveStream
@@ -264,6 +264,13 @@ async def test_the_transports_carry_subscriptions_and_check_credentials_first(
             assert error["path"] == ["live", "overview"]
             assert error["locations"] == [{"line": 3, "column": 5}]
             assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        with pytest.raises(InvalidStatus) as refused_origin:  # a page of another origin
+            await connect(
+                gateway.ws_url,
+                subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                origin="https://elsewhere.example",  # type: ignore[arg-type]
+            )
+        assert refused_origin.value.response.status_code == 403
         await _http_refusals(gateway)
 
 
