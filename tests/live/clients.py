@@ -169,12 +169,14 @@ class SSEClient:
 async def sse_client(
     gateway: Gateway, headers: dict[str, str], query: str, variables: dict[str, Any] | None = None
 ) -> AsyncIterator[SSEClient]:
+    """``query`` as Server-Sent Events (without a ``variables`` member when there are none)."""
+    body = {"query": query} if variables is None else {"query": query, "variables": variables}
     async with (
         httpx2.AsyncClient(timeout=WAIT) as client,
         client.stream(
             "POST",
             gateway.http_url,
-            json={"query": query, "variables": variables or {}},
+            json=body,
             headers={**headers, "Accept": "text/event-stream"},
         ) as response,
     ):

@@ -64,7 +64,7 @@ def extract(document: str, inputs: dict[str, Any], name: str | None = None) -> L
     fragments = {
         d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    coerced = get_variable_values(GRAPHQL_SCHEMA, operation.variable_definitions, inputs)
+    coerced = get_variable_values(GRAPHQL_SCHEMA, operation.variable_definitions or (), inputs)
     assert not isinstance(coerced, list), coerced
     return live_query(GRAPHQL_SCHEMA, operation, field, fragments, coerced.coerced)
 
@@ -115,6 +115,13 @@ def test_without_variables_the_parentheses_go_too() -> None:
     assert query.document.split() == ["query", "{", "departments", "{", "totalCount", "}", "}"]
     assert query.variables == {}
     assert validate(GRAPHQL_SCHEMA, parse(query.document)) == []
+
+
+def test_an_operation_without_variables_or_name() -> None:
+    document = "subscription { live { departments { totalCount } } }"
+    query = extract(document, {})
+    assert query.document.split() == ["query", "{", "departments", "{", "totalCount", "}", "}"]
+    assert query.variables == {}
 
 
 def test_equal_documents_and_values_make_equal_queries() -> None:

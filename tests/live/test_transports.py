@@ -13,10 +13,12 @@ from typing import Any
 import httpx2
 import pytest
 from pymongo.database import Database
+from starlette.testclient import TestClient
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from omnigate.config import Limits, Settings
+from omnigate.http.app import create_app
 from omnigate.live import LiveSession, LiveStream
 from omnigate.live.subscriber import Subscriber
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, set_permission
@@ -272,6 +274,39 @@ async def test_the_transports_carry_subscriptions_and_check_credentials_first(
             )
         assert refused_origin.value.response.status_code == 403
         await _http_refusals(gateway)
+        # a document without variables, a request body without them
+        plain = "subscription { live { departments { totalCount } } }"
+        async with sse_client(gateway, ALICE, plain) as sse:
+            assert await sse.receive() == (
+                "next",
+                {"data": {"live": {"departments": {"totalCount": 2}}}},
+            )
+
+
+def test_an_unexpected_failure_is_logged_and_masked(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr("omnigate.resolvers.live.live_query", broken)
+    with (
+        TestClient(create_app(settings)) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": ALICE})
+        assert ws.receive_json()["type"] == "connection_ack"
+        payload = {"query": QUERY, "variables": VARIABLES}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        message = ws.receive_json()
+    (error,) = message["payload"]
+    assert (message["type"], error["message"]) == ("error", "Internal server error")
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    logged = [r for r in caplog.records if r.name == "omnigate.live"]
+    assert [r.getMessage() for r in logged] == [
+        f"unexpected error in a live query (request {error['extensions']['requestId']})"
+    ]
+    assert "secret detail" not in str(message) and logged[0].exc_info is not None
 
 
 async def _http_refusals(gateway: Gateway) -> None:

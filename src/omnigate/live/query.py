@@ -71,7 +71,8 @@ def live_query(
     used = _used_fragments(selection, fragments)
     kept: list[Node] = [selection, *used]
     names = _variable_names(kept)
-    definitions = [d for d in operation.variable_definitions if d.variable.name.value in names]
+    declared = operation.variable_definitions or ()  # None when the operation has none
+    definitions = [d for d in declared if d.variable.name.value in names]
 
     text = _Blank(source)
     keyword = operation.loc.start_token
@@ -79,10 +80,10 @@ def live_query(
     if operation.name is not None:
         text.keep(operation.name)
     if definitions:
-        text.keep_token(_significant(operation.variable_definitions[0].loc, before=True))
+        text.keep_token(_significant(declared[0].loc, before=True))
         for definition in definitions:
             text.keep(definition)
-        text.keep_token(_significant(operation.variable_definitions[-1].loc, before=False))
+        text.keep_token(_significant(declared[-1].loc, before=False))
     for node in kept:
         text.keep(node)
 
