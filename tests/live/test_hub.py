@@ -196,7 +196,10 @@ async def test_credentials_are_checked_once_per_tick_whoever_holds_them(
     backend.checks.clear()
     computed = len(backend.computed)
     await asyncio.sleep(3 * EVERY)
-    assert len(backend.checks) == len(backend.computed) - computed  # one check per tick
+    ticks = len(backend.computed) - computed
+    assert ticks >= 2
+    # one check per tick for the three (the last tick may have checked, not yet computed)
+    assert ticks <= len(backend.checks) <= ticks + 1
     assert set(backend.checks) == {ALICE}
     for stream in streams:
         await stream.aclose()
