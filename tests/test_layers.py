@@ -1,6 +1,7 @@
 """Dependencies point one way: http -> schema -> resolvers -> context -> loaders ->
-metrics/records -> scope, db, errors, config. A module imports its own package or a lower
-layer, never a higher one (checked on the source, imports inside functions included)."""
+metrics/records -> scope, db, errors, config (live queries between context and config).
+A module imports its own package or a lower layer, never a higher one (checked on the
+source, imports inside functions included)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ RANK = {
     "resolvers": 60,
     "internals": 55,
     "context": 50,
+    "live": 49,  # the hub: above the settings and auth, below the request context
     "auth": 45,
     "loaders": 40,
     "metrics": 30,

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from graphql import OperationDefinitionNode, build_schema, parse, validate
+from graphql import OperationDefinitionNode, OperationType, build_schema, parse, validate
 from pymongo.database import Database
+from starlette.testclient import TestClient
 
 from omnigate.db import names
 from omnigate.playground import Example, examples_dir, load_examples
@@ -84,14 +85,22 @@ def test_department_ids_name_departments_of_the_demo_data(
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_name)
-def test_example_runs_on_seeded_data(example: Example, graphql_client: GraphQLClient) -> None:
+def test_example_runs_on_seeded_data(
+    example: Example,
+    graphql_client: GraphQLClient,
+    http_client: TestClient,
+    manager_headers: dict[str, str],
+) -> None:
     variables = example.variables
     if "departmentId" in variables:
         # The file names a department of the demo's data; the test data has another seed.
         busiest = graphql_client(BUSIEST_DEPARTMENT, {"range": variables["range"]})
         department = busiest["data"]["departments"]["edges"][0]["node"]
         variables = {**variables, "departmentId": department["departmentId"]}
-    body = graphql_client(example.query, variables)
+    if _is_subscription(example):
+        body = _first_live_result(http_client, manager_headers, example.query, variables)
+    else:
+        body = graphql_client(example.query, variables)
     assert "errors" not in body, body["errors"]
     _assert_filled(body["data"], "data")
 
@@ -105,3 +114,24 @@ def _assert_filled(value: Any, path: str) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _assert_filled(item, f"{path}[{index}]")
+
+
+def _is_subscription(example: Example) -> bool:
+    definitions = parse(example.query).definitions
+    (operation,) = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    return operation.operation is OperationType.SUBSCRIPTION
+
+
+def _first_live_result(
+    client: TestClient, headers: dict[str, str], query: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The first payload of a live query, over graphql-transport-ws as GraphiQL sends it."""
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": headers})
+        assert ws.receive_json()["type"] == "connection_ack"
+        payload = {"query": query, "variables": variables}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        message = ws.receive_json()
+        ws.send_json({"id": "1", "type": "complete"})
+    assert message["type"] == "next", message
+    return message["payload"]

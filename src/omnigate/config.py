@@ -95,6 +95,14 @@ class Limits:
     max_aggregations: int = _setting(24, Bounds("OMNIGATE_MAX_AGGREGATIONS", 1))
     max_overview_days: int = _setting(MAX_OVERVIEW_DAYS, Bounds("OMNIGATE_MAX_OVERVIEW_DAYS", 1))
     max_buckets: int = _setting(1000, Bounds("OMNIGATE_MAX_BUCKETS", 1))  # of one time series
+    # Live queries (subscription { live }), per worker process.
+    max_subscriptions_per_connection: int = _setting(
+        20, Bounds("OMNIGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION", 1)
+    )
+    max_subscriptions_per_user: int = _setting(
+        100, Bounds("OMNIGATE_MAX_SUBSCRIPTIONS_PER_USER", 1)
+    )
+    max_subscriptions_total: int = _setting(2000, Bounds("OMNIGATE_MAX_SUBSCRIPTIONS_TOTAL", 1))
 
     def __post_init__(self) -> None:
         _check(self)

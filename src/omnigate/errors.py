@@ -12,6 +12,13 @@ class OmnigateError(Exception):
 
     code = "INTERNAL_SERVER_ERROR"
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """What a GraphQL error wrapping this one shows under ``extensions`` (graphql-core
+        adopts it), so that the code survives where no schema extension sees the error
+        (a subscription refused before its first event)."""
+        return {"code": self.code}
+
 
 class BadUserInput(OmnigateError):
     """An argument value is invalid; the message says what to fix."""

@@ -9,7 +9,9 @@
   operation's coerced variables, which Strawberry's executor exposes as a plain dict where
   graphql-core passes its ``VariableValues``.
 * ``PlainExecutionContext``: a subclass of Strawberry's execution context overriding
-  graphql-core's ``execute_field``, to complete prefetched fields as plain data.
+  graphql-core's ``execute_field``, to complete prefetched fields as plain data, and the
+  root field of a subscription event that is ``Precomputed`` (a live query's tick, computed
+  once for all its subscribers) as its data.
 
 Prefetched metric fields answered as plain data, without calling their resolvers:
 Strawberry wraps every field that has a resolver: for each call it builds an ``Info`` and
@@ -26,10 +28,12 @@ goes through its resolver.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     FieldNode,
+    GraphQLError,
     GraphQLField,
     GraphQLLeafType,
     GraphQLNonNull,
@@ -50,6 +54,15 @@ from strawberry import Info
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 _MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Precomputed:
+    """A subscription event that answers its root field: ``data`` is the field's value,
+    completed already (JSON), ``errors`` those of its computation, with paths below it."""
+
+    data: dict[str, Any] | None
+    errors: tuple[GraphQLError, ...]
 
 
 class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -73,6 +86,8 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
+        if isinstance(source, Precomputed):
+            return self._precomputed(source, path)
         prefetched = getattr(source, "prefetched", None)
         if prefetched and not self._middleware:
             value = prefetched.get(path.key, _MISSING)
@@ -98,6 +113,29 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _precomputed(self, event: Precomputed, path: Path) -> Any:
+        """The event's data as the field's value, its errors re-rooted under the field.
+        No data (a non-null field failed below) makes the whole response's data null, as
+        it would have for this subscription's own execution."""
+        errors = [
+            GraphQLError(
+                error.message,
+                source=error.source,
+                positions=error.positions,
+                path=[*path.as_list(), *(error.path or ())],
+                extensions=error.extensions,
+            )
+            for error in event.errors
+        ]
+        if event.data is None and errors:
+            *others, last = errors
+            for error in others:
+                self.collected_errors.add(error, None)
+            raise last
+        for error in errors:
+            self.collected_errors.add(error, None)
+        return event.data
 
     def _complete_prefetched(
         self,

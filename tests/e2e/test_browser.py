@@ -77,3 +77,45 @@ def test_graphiql_runs_the_first_example_with_one_click_and_only_local_requests(
     assert (sent["x-user-id"], sent["x-auth-token"]) == (demo.user_id, demo.token)
     assert not page_errors
     assert requests and all(urlsplit(url).hostname == "127.0.0.1" for url in requests), requests
+
+
+def test_graphiql_runs_the_live_example_over_a_websocket_offline(
+    chromium: Path, demo: Demo
+) -> None:
+    from playwright.sync_api import WebSocket, sync_playwright
+
+    requests: list[str] = []
+    sockets: list[WebSocket] = []
+    sent: list[str] = []
+    page_errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            context.on("request", lambda request: requests.append(request.url))
+            page = context.new_page()
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+            def opened(socket: WebSocket) -> None:
+                sockets.append(socket)
+                socket.on("framesent", lambda payload: sent.append(str(payload)))
+
+            page.on("websocket", opened)
+            page.goto(demo.url)
+            page.locator(".graphiql-tab", has_text="LiveWallScreen").click()
+            page.locator(".graphiql-execute-button").click()
+            page.wait_for_function(
+                "document.querySelector('.result-window')?.innerText.includes('\"live\"')"
+            )
+            result = page.locator(".result-window").inner_text()
+            page.locator(".graphiql-execute-button").click()  # stop the subscription
+        finally:
+            browser.close()
+
+    assert '"departments"' in result and '"errors"' not in result, result[:2000]
+    assert [socket.url for socket in sockets] == [demo.url.replace("http://", "ws://")]
+    init = json.loads(next(frame for frame in sent if "connection_init" in frame))
+    assert init["payload"]["X-User-Id"] == demo.user_id
+    assert any('"subscribe"' in frame and "LiveWallScreen" in frame for frame in sent)
+    assert not page_errors
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in requests), requests

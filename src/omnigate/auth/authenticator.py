@@ -63,17 +63,26 @@ class Authenticator:
         self._max_entries = max_entries
         self._cache: OrderedDict[_CacheKey, tuple[float, Principal]] = OrderedDict()
 
-    async def authenticate(self, user_id: str | None, token: str | None) -> Principal:
+    async def authenticate(
+        self, user_id: str | None, token: str | None, *, fresh: bool = False
+    ) -> Principal:
         """The caller; raises ``Unauthenticated``, then ``Forbidden``.
 
+        ``fresh`` checks against the database even when a cached success exists (a live
+        query re-checks its subscribers at every tick); a success is cached as usual, a
+        refusal drops the cached success.
         Database trouble propagates as ``ServiceUnavailable``.
         """
         if not user_id or not token:
             raise Unauthenticated(UNAUTHENTICATED_MESSAGE)
         key = (user_id, hash_token(token))
-        principal = self._cached(key)
+        principal = None if fresh else self._cached(key)
         if principal is None:
-            principal = await self._check(*key)
+            try:
+                principal = await self._check(*key)
+            except (Unauthenticated, Forbidden):
+                self._cache.pop(key, None)  # a fresh check revoked an earlier success
+                raise
             self._remember(key, principal)
         return principal
 

@@ -16,6 +16,7 @@ from omnigate.http import health
 from omnigate.http.boundary import ErrorBoundary
 from omnigate.http.graphql import graphql_routes
 from omnigate.http.limits import BodySizeLimit
+from omnigate.http.live import create_hub
 from omnigate.http.rest import routes as rest_routes
 from omnigate.http.state import AppState
 from omnigate.schema import create_schema
@@ -36,15 +37,19 @@ def create_app(
             settings.mongo_url, max_time_ms=settings.max_time_ms, event_listeners=event_listeners
         )
         store = Store(client[database_name(settings.mongo_url)], settings.max_time_ms)
+        authenticator = Authenticator(store, cache_seconds=settings.auth_cache_seconds)
+        live = create_hub(schema, settings, store, authenticator)
         app.state.omnigate = AppState(
             settings=settings,
             client=client,
             store=store,
-            authenticator=Authenticator(store, cache_seconds=settings.auth_cache_seconds),
+            authenticator=authenticator,
+            live=live,
         )
         try:
             yield
         finally:
+            await live.close()
             await client.close()
 
     return Starlette(

@@ -12,6 +12,8 @@ strawberry's, which loads everything from unpkg.com); ``routes`` serves the asse
   would outlive the demo's database. Headers typed by hand (``omnigate serve``) are
   persisted in the browser's local storage, as Rocket.Chat's web client keeps its own login
   token, so that a reload does not ask for them again;
+* runs subscriptions (live queries) over a WebSocket to ``/graphql``, the same headers as
+  the ``connection_init`` payload (the graphql-ws client is bundled in ``graphiql.min.js``);
 * keeps tabs in local storage under a namespace derived from the examples, so edits survive
   a reload and a new set of examples opens fresh tabs.
 """
@@ -75,10 +77,18 @@ $scripts
         storage.getItem("graphiql:tabState") === null && config.tabs.length > 0
           ? config.tabs[0]
           : {};
+      // Subscriptions (live queries) go over a WebSocket to the same path, with the
+      // headers editor's content as the connection_init payload; graphiql.min.js bundles
+      // the graphql-ws client that createFetcher uses for them.
+      const subscriptionUrl = new URL(config.url, window.location.href);
+      subscriptionUrl.protocol = subscriptionUrl.protocol === "https:" ? "wss:" : "ws:";
       const root = ReactDOM.createRoot(document.getElementById("graphiql"));
       root.render(
         React.createElement(GraphiQL, {
-          fetcher: GraphiQL.createFetcher({ url: config.url }),
+          fetcher: GraphiQL.createFetcher({
+            url: config.url,
+            subscriptionUrl: subscriptionUrl.href,
+          }),
           plugins: [GraphiQLPluginExplorer.explorerPlugin()],
           defaultTabs: config.tabs.length > 0 ? config.tabs : undefined,
           query: firstTab.query,

@@ -8,8 +8,9 @@ import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
@@ -25,17 +26,24 @@ from omnigate.http.errors import (
     request_id,
 )
 from omnigate.http.graphiql import render_graphiql
+from omnigate.http.live import LIVE_PROTOCOLS, LiveTransports, is_live, live_session
 from omnigate.http.state import app_state
+from omnigate.live import LiveSession
 from omnigate.playground import load_examples
 
 _PRINCIPAL = "omnigate_principal"
 
 
-class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's view, with our context and orjson encoding."""
+class GraphQLView(LiveTransports, GraphQL[Context | LiveSession, None]):
+    """Strawberry's view, with our context and orjson encoding; WebSockets and Server-Sent
+    Events carry live queries (``omnigate.http.live``)."""
 
-    async def get_context(self, request: Request, response: Any) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Any
+    ) -> Context | LiveSession:
         state = app_state(request)
+        if is_live(request):
+            return live_session(state.live, state.authenticator, request)
         return Context(
             store=state.store.with_budget(state.settings.limits.max_aggregations),
             settings=state.settings,
@@ -81,9 +89,12 @@ class GraphQLEndpoint:
     exceptions are left to ``ErrorBoundary``."""
 
     def __init__(self, schema: Schema) -> None:
-        self.view = GraphQLView(schema)
+        self.view = GraphQLView(schema, subscription_protocols=LIVE_PROTOCOLS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # credentials come with connection_init
+            await self.view(scope, receive, send)
+            return
         request = Request(scope, receive)
         response: Response
         if _is_ide_page(request):
@@ -104,5 +115,10 @@ class GraphQLEndpoint:
 
 
 def graphql_routes(schema: Schema) -> list[BaseRoute]:
-    """``/graphql`` and the GraphiQL assets it loads."""
-    return [Route(GRAPHQL_PATH, GraphQLEndpoint(schema), methods=["GET", "POST"]), *graphiql.routes]
+    """``/graphql`` (HTTP and WebSocket) and the GraphiQL assets it loads."""
+    endpoint = GraphQLEndpoint(schema)
+    return [
+        Route(GRAPHQL_PATH, endpoint, methods=["GET", "POST"]),
+        WebSocketRoute(GRAPHQL_PATH, endpoint),
+        *graphiql.routes,
+    ]

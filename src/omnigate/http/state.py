@@ -11,17 +11,20 @@ from starlette.requests import HTTPConnection
 from omnigate.auth import Authenticator
 from omnigate.config import Settings
 from omnigate.db import Store
+from omnigate.live import LiveHub
 
 
 @dataclass(slots=True)
 class AppState:
-    """The settings, the process-wide client, the read-only store over its database and
-    the authenticator (whose cache of successful checks is shared by all requests)."""
+    """The settings, the process-wide client, the read-only store over its database, the
+    authenticator (whose cache of successful checks is shared by all requests) and the
+    hub of the worker's live queries."""
 
     settings: Settings
     client: AsyncMongoClient[dict[str, Any]]
     store: Store
     authenticator: Authenticator
+    live: LiveHub
 
 
 def app_state(connection: HTTPConnection) -> AppState:

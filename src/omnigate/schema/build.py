@@ -20,6 +20,7 @@ from omnigate.schema.errors import ErrorContract
 from omnigate.schema.limits import TokenLimit, limit_rules
 from omnigate.schema.query import Query
 from omnigate.schema.scalars import DATETIME
+from omnigate.schema.subscription import Subscription
 from omnigate.schema.types import Department
 
 
@@ -51,6 +52,7 @@ def create_schema(limits: Limits) -> strawberry.Schema:
     prefetched metric fields are completed as plain data (see ``omnigate.internals``)."""
     return _Schema(
         query=Query,
+        subscription=Subscription,
         types=[Department, Agent],
         config=StrawberryConfig(relay_max_results=limits.max_page_size),
         scalar_overrides={dt.datetime: DATETIME},
