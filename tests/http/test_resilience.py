@@ -25,7 +25,7 @@ import pytest
 from pymongo import MongoClient
 from starlette.testclient import TestClient
 
-from omnigate.config import Settings
+from omnigate.config import Operations, Settings
 from omnigate.embedded import EmbeddedServer
 from omnigate.http.app import create_app
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, set_permission
@@ -226,7 +226,11 @@ def test_a_hanging_database_is_cut_off_by_the_socket_timeout(
     """A server that ignores ``maxTimeMS`` (blocks every aggregation for 2 s) cannot hang a
     request beyond the socket timeout (here 0.5 s, set in ``MONGO_URL``), which pymongo's
     one retry of a read can double."""
-    settings = Settings(mongo_url=url + "&socketTimeoutMS=500", max_time_ms=2000)
+    settings = Settings(
+        mongo_url=url + "&socketTimeoutMS=500",
+        max_time_ms=2000,
+        operations=Operations(cache_seconds=0),  # the same aggregation again: not from cache
+    )
     with TestClient(create_app(settings)) as client:
         assert_answers(graphql(client, "slow")[0])
         failpoints.set(

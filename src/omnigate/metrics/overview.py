@@ -118,7 +118,7 @@ async def overview(
     rows = (
         []
         if query.answers_nothing
-        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone), family="overview")
     )
     return fold_overview(rows, time_range, timezone)
 
@@ -136,7 +136,7 @@ async def department_overviews(
     rows = (
         []
         if query.answers_nothing
-        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone), family="overview")
     )
     by_department: defaultdict[str, list[Document]] = defaultdict(list)
     for row in rows:

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from omnigate.errors import OmnigateError, ServiceUnavailable
+from omnigate.observability import requests
 
 log = logging.getLogger("omnigate.graphql")
 
@@ -54,11 +55,13 @@ class ErrorContract(SchemaExtension):
             return error  # syntax, validation or variable coercion: GraphQL's own report
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None) or uuid.uuid4().hex
+        # the stack goes on the request's log line when there is one (http.request_log)
+        noted = requests.note_exception(original)
         log.error(
             "unexpected error in %s (request %s)",
             ".".join(map(str, error.path)),
             request_id,
-            exc_info=(type(original), original, original.__traceback__),
+            exc_info=None if noted else (type(original), original, original.__traceback__),
         )
         return GraphQLError(
             INTERNAL_MESSAGE,
