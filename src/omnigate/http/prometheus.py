@@ -13,7 +13,7 @@ import hmac
 import ipaddress
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -22,6 +22,9 @@ from starlette.routing import Route
 from omnigate.config import Operations
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The classic text format (what ``generate_latest`` writes for our names), which every
+# Prometheus version reads; prometheus-client's own server answers with it by default.
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def networks(cidrs: tuple[str, ...]) -> tuple[IpNetwork, ...]:
@@ -65,6 +68,6 @@ def metrics_routes(operations: Operations) -> list[Route]:
     async def metrics(request: Request) -> Response:
         if not (_with_token(request, token) or _from(request, allowed)):
             return PlainTextResponse("Not Found", 404)
-        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+        return Response(exposition(), media_type=CONTENT_TYPE)
 
     return [Route("/metrics", metrics, methods=["GET"])]
