@@ -40,6 +40,10 @@ QUERY = """query($r: DateRange!) {
 }"""
 RANGE = {"r": {"start": "2026-05-01T00:00:00Z", "end": "2026-05-31T23:59:59Z"}}
 
+# These tests are about the database's own path: the same read again must reach it,
+# not the result cache (OMNIGATE_CACHE_SECONDS).
+NO_CACHE = Operations(cache_seconds=0)
+
 
 def seed_by_hand(url: str) -> None:
     with MongoClient(url) as client:
@@ -163,7 +167,7 @@ def test_an_aggregation_over_its_time_limit_is_service_unavailable(
 ) -> None:
     """mongod's ``maxTimeAlwaysTimeOut``: every operation carrying ``maxTimeMS`` expires,
     as it would on a database too slow for ``OMNIGATE_MAX_TIME_MS``."""
-    settings = Settings(mongo_url=url, max_time_ms=2000)
+    settings = Settings(mongo_url=url, max_time_ms=2000, operations=NO_CACHE)
     with TestClient(create_app(settings)) as client:
         response, _ = graphql(client, "slow")
         assert_answers(response)  # credentials now cached
@@ -182,7 +186,9 @@ def test_a_database_stopped_and_restarted(
     database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     url, port = database.url, database.server.port
-    settings = Settings(mongo_url=url + "&serverSelectionTimeoutMS=1000", max_time_ms=2000)
+    settings = Settings(
+        mongo_url=url + "&serverSelectionTimeoutMS=1000", max_time_ms=2000, operations=NO_CACHE
+    )
     with TestClient(create_app(settings)) as client:
         assert_answers(graphql(client, "cached")[0])
         assert client.get("/readyz").status_code == 200
@@ -229,7 +235,7 @@ def test_a_hanging_database_is_cut_off_by_the_socket_timeout(
     settings = Settings(
         mongo_url=url + "&socketTimeoutMS=500",
         max_time_ms=2000,
-        operations=Operations(cache_seconds=0),  # the same aggregation again: not from cache
+        operations=NO_CACHE,
     )
     with TestClient(create_app(settings)) as client:
         assert_answers(graphql(client, "slow")[0])

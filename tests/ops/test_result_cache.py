@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from redis import asyncio as redis
@@ -170,3 +170,32 @@ async def test_redis_unreachable_runs_the_aggregation_uncached() -> None:
     assert await cache.fetch("k", compute, "f") == (b"rows", "miss")
     assert compute.runs == 2
     await client.aclose()
+
+
+class LockAfter(RedisBackend):
+    """Runs ``before`` once, just before taking a lock: another process's whole run."""
+
+    def __init__(self, client: redis.Redis, before: Callable[[], Awaitable[object]]) -> None:
+        super().__init__(client, lock_seconds=10.0)
+        self.before: Callable[[], Awaitable[object]] | None = before
+
+    async def lock(self, key: str) -> str | None:
+        if self.before is not None:
+            before, self.before = self.before, None
+            await before()
+        return await super().lock(key)
+
+
+async def test_a_result_stored_between_the_miss_and_the_lock_is_not_computed_again(
+    shared: redis.Redis,
+) -> None:
+    """Worker B misses; worker A then computes, stores and unlocks; B takes the lock but
+    finds A's result instead of running the aggregation a second time."""
+    worker_a, a_runs = redis_cache(shared), Computation(b"from a")
+    worker_b = ResultCache(
+        LockAfter(shared, lambda: worker_a.fetch("k", a_runs, "f")), ttl=5.0, namespace="t"
+    )
+    b_runs = Computation(b"from b")
+    assert await worker_b.fetch("k", b_runs, "f") == (b"from a", "join")
+    assert (a_runs.runs, b_runs.runs) == (1, 0)
+    assert not await shared.exists("omnigate:t:agg:k:lock")

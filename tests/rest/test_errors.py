@@ -10,6 +10,7 @@ import pytest
 from pymongo import MongoClient
 from starlette.testclient import TestClient
 
+from omnigate.config import Operations
 from omnigate.embedded import EmbeddedServer
 from omnigate.http.rest import overview as overview_module
 
@@ -161,7 +162,7 @@ def test_database_down_is_503() -> None:
         with MongoClient(url) as client:
             headers = add_manager(client.get_default_database())
         quick = url + "&serverSelectionTimeoutMS=500"
-        with serve(quick, max_time_ms=1000) as app:
+        with serve(quick, max_time_ms=1000, operations=Operations(cache_seconds=0)) as app:
             assert app.get(LISTS[0], params=RANGE, headers=headers).status_code == 200
             server.stop()
             unreachable = {"success": False, "error": "The database is unreachable."}

@@ -115,6 +115,12 @@ class ResultCache:
                 if found is not None:
                     return found, "join"
                 token = await self.backend.lock(key)  # the holder gave up: maybe our turn
+            if token is not None:
+                # another process may have stored it and let go between our two commands
+                found = await self.backend.get(key)
+                if found is not None:
+                    await self.backend.unlock(key, token)
+                    return found, "join"
         except BackendError as exc:
             self._backend_failed(exc)
             return await compute(), "miss"
@@ -248,8 +254,8 @@ class RedisBackend:
         while time.monotonic() < deadline:
             await asyncio.sleep(delay)
             delay = min(delay * 2, _POLL_MAX)
-            try:
-                async with self._redis.pipeline(transaction=False) as pipe:
+            try:  # MULTI/EXEC: both read at one instant (the holder stores, then unlocks)
+                async with self._redis.pipeline(transaction=True) as pipe:
                     value, locked = await pipe.get(key).exists(_lock_key(key)).execute()
             except (RedisError, OSError) as exc:
                 raise BackendError(f"redis GET/EXISTS: {exc}") from exc

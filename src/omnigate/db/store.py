@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +55,11 @@ class Store:
     """The Rocket.Chat database, read through aggregations and finds that carry ``maxTimeMS``.
 
     ``with_budget`` gives a per-request view that counts aggregations against a limit.
-    With a ``cache``, identical aggregations share their result (see ``omnigate.db.cache``).
+    With a ``cache``, identical reads (aggregations, finds, counts) share their result
+    (see ``omnigate.db.cache``): the cache key is the SHA-256 of the BSON of the database
+    name, the command and all its arguments. Every input of a read is one of them, the
+    caller's scope included (metric pipelines hold its ``$match``, department finds its
+    filter), so callers of different scopes never share a result.
     """
 
     db: AsyncDatabase[Document]
@@ -65,6 +70,10 @@ class Store:
     def with_budget(self, max_aggregations: int | None) -> Store:
         return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations), self.cache)
 
+    def uncached(self) -> Store:
+        """This store without the result cache (credential checks must read fresh data)."""
+        return Store(self.db, self.max_time_ms, self.budget)
+
     async def aggregate(
         self, collection: str, pipeline: Pipeline, *, family: str | None = None
     ) -> list[Document]:
@@ -73,46 +82,23 @@ class Store:
         ``family`` names the aggregation in the metrics (the collection when not given).
         An aggregation answered by the cache still spends the budget: whether a request
         is within its limits never depends on what other requests asked before it.
-        The cache key is the SHA-256 of the database name, the collection and the
-        pipeline's BSON; the pipeline holds every input, the caller's scope included,
-        so callers of different scopes never share a result.
         """
         self.budget.spend()
         label = family or collection
-        if self.cache is None:
-            requests.note_aggregation(cached=False)
-            return await self._run(collection, pipeline, label)
-        try:
-            document = bson.encode(
-                {"db": self.db.name, "collection": collection, "pipeline": pipeline}
-            )
-        except _UNENCODABLE as exc:
-            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
 
-        async def compute() -> bytes:
-            rows = await self._run(collection, pipeline, label)
-            return bson.encode({"rows": rows}, codec_options=self.db.codec_options)
-
-        key = hashlib.sha256(document).hexdigest()
-        encoded, outcome = await self.cache.fetch(key, compute, label)
-        requests.note_aggregation(cached=outcome != "miss")
-        # every caller decodes its own copy: identical rows (tz-aware datetimes, Int64...)
-        # whether computed now or earlier, and no caller can alter another's
-        return bson.decode(encoded, codec_options=self.db.codec_options)["rows"]
-
-    async def _run(self, collection: str, pipeline: Pipeline, family: str) -> list[Document]:
-        started = time.perf_counter()
-        try:
+        async def run() -> list[Document]:
+            started = time.perf_counter()
             cursor = await self.db[collection].aggregate(
                 pipeline, maxTimeMS=self.max_time_ms, batchSize=AGGREGATE_BATCH
             )
             rows = await cursor.to_list()
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except _UNENCODABLE as exc:
-            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
-        instruments.AGGREGATION_SECONDS.labels(family).observe(time.perf_counter() - started)
-        instruments.AGGREGATION_ROWS.labels(family).observe(len(rows))
+            instruments.AGGREGATION_SECONDS.labels(label).observe(time.perf_counter() - started)
+            instruments.AGGREGATION_ROWS.labels(label).observe(len(rows))
+            return rows
+
+        command = {"aggregate": collection, "pipeline": pipeline}
+        rows, cached = await self._read(command, label, run)
+        requests.note_aggregation(cached=cached)
         return rows
 
     async def find(
@@ -125,15 +111,22 @@ class Store:
         limit: int = 0,
     ) -> list[Document]:
         """Documents of ``collection`` matching ``query`` (not counted against the budget)."""
-        try:
+
+        async def run() -> list[Document]:
             cursor = self.db[collection].find(
                 query, projection, sort=sort, limit=limit, max_time_ms=self.max_time_ms
             )
             return await cursor.to_list()
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except _UNENCODABLE as exc:
-            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
+
+        command = {
+            "find": collection,
+            "filter": query,
+            "projection": projection,
+            "sort": sort,
+            "limit": limit,
+        }
+        rows, _ = await self._read(command, f"find:{collection}", run)
+        return rows
 
     async def find_one(
         self, collection: str, query: Document, *, projection: Document | None = None
@@ -144,13 +137,40 @@ class Store:
     async def count(self, collection: str, query: Document) -> int:
         """Documents of ``collection`` matching ``query``: the ``count`` command (not an
         aggregation, so not counted against the budget)."""
-        try:
+
+        async def run() -> list[Document]:
             reply = await self.db.command(
                 {"count": collection, "query": query, "maxTimeMS": self.max_time_ms}
             )
-            return int(reply["n"])
+            return [{"n": int(reply["n"])}]
+
+        rows, _ = await self._read(
+            {"count": collection, "query": query}, f"count:{collection}", run
+        )
+        return int(rows[0]["n"])
+
+    async def _read(
+        self, command: Document, label: str, run: Callable[[], Awaitable[list[Document]]]
+    ) -> tuple[list[Document], bool]:
+        """``run()``'s rows, shared through the cache when there is one; whether they came
+        from the cache. Database trouble becomes ``ServiceUnavailable``."""
+        try:
+            if self.cache is None:
+                return await run(), False
+
+            async def compute() -> bytes:
+                return bson.encode({"rows": await run()}, codec_options=self.db.codec_options)
+
+            key = hashlib.sha256(bson.encode({"db": self.db.name, **command})).hexdigest()
+            encoded, outcome = await self.cache.fetch(key, compute, label)
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
+        except _UNENCODABLE as exc:
+            raise BadUserInput(_UNENCODABLE_MESSAGE) from exc
+        # every caller decodes its own copy: the same rows (tz-aware datetimes, Int64...)
+        # whether computed now or earlier, and no caller can alter another's
+        rows = bson.decode(encoded, codec_options=self.db.codec_options)["rows"]
+        return rows, outcome != "miss"
 
     async def ping(self) -> bool:
         try:

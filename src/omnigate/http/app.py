@@ -65,7 +65,10 @@ def create_app(
             settings=settings,
             client=client,
             store=store,
-            authenticator=Authenticator(store, cache_seconds=settings.auth_cache_seconds),
+            # its own cache keeps a check at most 5 s (SPEC §5), whatever the result cache's TTL
+            authenticator=Authenticator(
+                store.uncached(), cache_seconds=settings.auth_cache_seconds
+            ),
         )
         try:
             yield
