@@ -14,6 +14,7 @@ import asyncio
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -260,9 +261,17 @@ else:
 
 @contextmanager
 def serve(
-    url: str, *, workers: int = 1, stack: str | None = None, timeout: float = 30.0
+    url: str,
+    *,
+    workers: int = 1,
+    stack: str | None = None,
+    timeout: float = 30.0,
+    environment: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, int]]:
     """``omnigate serve`` as a child process on 127.0.0.1; yields (base URL, its pid).
+
+    ``environment`` adds (or overrides) variables of the server. On exit the server gets
+    10 s to stop, then its whole process group (workers included) is killed.
 
     ``stack`` forces uvicorn's HTTP parser and loop: "h11" or "httptools" run the code of
     ``omnigate serve`` with them; "uvicorn-h11" runs plain ``uvicorn --workers`` on h11
@@ -274,6 +283,7 @@ def serve(
         **os.environ,
         "MONGO_URL": url,
         "OMNIGATE_MAX_TIME_MS": str(MAX_TIME_MS),
+        **(environment or {}),
     }
     if stack is None:
         command = [
@@ -322,6 +332,7 @@ def serve(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -341,7 +352,7 @@ def serve(
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # workers still answering, too
             process.wait()
 
 

@@ -192,7 +192,7 @@ def _demo(args: argparse.Namespace) -> int:
                 f"  GraphiQL:  {base}/graphql\n"
                 f"  REST:      {base}/api/v1/livechat/analytics/overview"
                 "?name=Conversations&from=...&to=...\n"
-                f"  MongoDB:   {url}  (omnigate doctor --mongo-url '{url}')\n"
+                f"  MongoDB:   {url}\n"
                 f"X-User-Id: {user_id}\nX-Auth-Token: {token}\n"
                 "Ctrl-C stops the server and the embedded database.",
                 flush=True,

@@ -42,9 +42,9 @@ log = logging.getLogger("omnigate.http")
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's view, with our context, orjson encoding and persisted queries."""
 
-    def __init__(self, schema: Schema, persisted: PersistedQueries) -> None:
+    def __init__(self, schema: Schema, persisted: PersistedQueries | None = None) -> None:
         super().__init__(schema)
-        self.persisted = persisted
+        self.persisted = persisted or PersistedQueries(MemoryRegistry())
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         return False  # GraphQLEndpoint serves our own page before any GraphQL work
@@ -125,7 +125,7 @@ class GraphQLEndpoint:
     """The ASGI endpoint: our offline GraphiQL page for browsers; otherwise 401/403/503 as
     HTTP statuses before any GraphQL work (SPEC §5), then Strawberry's view."""
 
-    def __init__(self, schema: Schema, persisted: PersistedQueries) -> None:
+    def __init__(self, schema: Schema, persisted: PersistedQueries | None = None) -> None:
         self.view = GraphQLView(schema, persisted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -154,6 +154,5 @@ class GraphQLEndpoint:
 def graphql_routes(schema: Schema, persisted: PersistedQueries | None = None) -> list[BaseRoute]:
     """``/graphql`` and the GraphiQL assets it loads; automatic persisted queries kept in
     this process unless ``persisted`` says otherwise."""
-    persisted = persisted or PersistedQueries(MemoryRegistry())
     endpoint = GraphQLEndpoint(schema, persisted)
     return [Route("/graphql", endpoint, methods=["GET", "POST"]), *graphiql.routes]
