@@ -52,9 +52,10 @@ class WireCounter:
         async def close() -> None:
             assert self._server is not None
             self._server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result()
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -85,11 +86,18 @@ class WireCounter:
         except OSError:
             writer.close()
             return
+        pumps = [
+            asyncio.ensure_future(self._requests(reader, up_writer)),
+            asyncio.ensure_future(self._copy(up_reader, writer)),
+        ]
         try:
-            await asyncio.gather(self._requests(reader, up_writer), self._copy(up_reader, writer))
+            await asyncio.gather(*pumps)
         except (OSError, asyncio.IncompleteReadError):
             pass
         finally:
+            for pump in pumps:
+                pump.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
             writer.close()
             up_writer.close()
 

@@ -66,7 +66,7 @@ async def test_a_result_lives_for_the_ttl_only() -> None:
 
 
 async def test_memory_is_bounded_least_recently_used_first() -> None:
-    backend = MemoryBackend(max_bytes=3 * (len("omnigate:agg:k0") + 100))
+    backend = MemoryBackend(max_bytes=3 * (len("omnigate:read:k0") + 100))
     cache = ResultCache(backend, ttl=60)
     for name in ("k0", "k1", "k2"):
         await cache.fetch(name, Computation(b"x" * 100), "f")
@@ -138,8 +138,8 @@ async def test_processes_sharing_redis_run_an_aggregation_once(shared: redis.Red
     assert await b == (b"shared rows", "join")
     assert await worker_b.fetch("k", compute, "f") == (b"shared rows", "hit")
     assert compute.runs == 1
-    assert await shared.pttl("omnigate:t:agg:k") > 4000
-    assert not await shared.exists("omnigate:t:agg:k:lock")
+    assert await shared.pttl("omnigate:t:read:k") > 4000
+    assert not await shared.exists("omnigate:t:read:k:lock")
 
 
 async def test_a_waiter_computes_when_the_lock_holder_fails(shared: redis.Redis) -> None:
@@ -198,4 +198,4 @@ async def test_a_result_stored_between_the_miss_and_the_lock_is_not_computed_aga
     b_runs = Computation(b"from b")
     assert await worker_b.fetch("k", b_runs, "f") == (b"from a", "join")
     assert (a_runs.runs, b_runs.runs) == (1, 0)
-    assert not await shared.exists("omnigate:t:agg:k:lock")
+    assert not await shared.exists("omnigate:t:read:k:lock")

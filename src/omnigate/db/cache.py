@@ -78,7 +78,7 @@ class ResultCache:
     ) -> None:
         self.backend = backend
         self.ttl = ttl
-        self.prefix = f"omnigate:{namespace}:agg:" if namespace else "omnigate:agg:"
+        self.prefix = f"omnigate:{namespace}:read:" if namespace else "omnigate:read:"
         self._clock = clock
         self._flights: dict[str, asyncio.Future[tuple[bytes, Outcome]]] = {}
         self._warned_at: float | None = None
