@@ -103,6 +103,8 @@ def test_client_errors_are_info(
     assert line.levelname == "INFO" and line.exc_info is None
     assert fields(line)["status"] == status and fields(line)["outcome"] == outcome
     assert fields(line)["user_id"] == (manager_headers["X-User-Id"] if user else None)
+    if path != "/graphql":  # a route's path, never an arbitrary one
+        assert fields(line)["operation"] == (REST if path == REST else "unmatched")
 
 
 def test_a_graphql_server_error_is_error_with_the_stack(

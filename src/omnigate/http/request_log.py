@@ -142,7 +142,8 @@ def _finish(scope: Scope, stats: RequestStats, status: int, seconds: float) -> N
             "fields": {
                 "request_id": stats.request_id,
                 "transport": stats.transport,
-                "operation": stats.operation,
+                # GraphQL: the name as sent (the label may be "other"); else the route
+                "operation": stats.operation if stats.transport == "graphql" else operation,
                 "user_id": stats.user_id,
                 "status": status,
                 "outcome": outcome,
