@@ -14,6 +14,7 @@ import asyncio
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -35,7 +36,7 @@ from pymongo.monitoring import (
     CommandSucceededEvent,
 )
 
-from omnigate.config import Settings
+from omnigate.config import Operations, Settings
 from omnigate.embedded import EmbeddedServer
 from omnigate.playground import load_examples
 from omnigate.seed import DatabaseNotEmpty, seed
@@ -52,6 +53,9 @@ CREDENTIALS = "bench-credentials.json"
 # SecantusDB is pure Python: at 100k rooms one aggregation takes tens of seconds, beyond
 # the default 15 s maxTimeMS; the benchmarks measure, they do not test the time limit.
 MAX_TIME_MS = 600_000
+# The benchmarks measure each request's own work: the result cache is off unless a script
+# turns it on (bench/viewers.py does, through OMNIGATE_CACHE_SECONDS).
+NO_CACHE = Operations(cache_seconds=0)
 
 # the playground's department dashboard (GraphiQL's first tab), run for a fixed range
 DASHBOARD_QUERY = next(e.query for e in load_examples() if e.name == "01-department-dashboard")
@@ -74,7 +78,7 @@ class Dataset:
 
     @property
     def settings(self) -> Settings:
-        return Settings(mongo_url=self.url, max_time_ms=MAX_TIME_MS)
+        return Settings(mongo_url=self.url, max_time_ms=MAX_TIME_MS, operations=NO_CACHE)
 
 
 BENCH_SHARE = 0.02  # of each added department; the 12 of the seed's catalogue sum to 1
@@ -263,16 +267,30 @@ else:
 
 @contextmanager
 def serve(
-    url: str, *, workers: int = 1, stack: str | None = None, timeout: float = 30.0
+    url: str,
+    *,
+    workers: int = 1,
+    stack: str | None = None,
+    timeout: float = 30.0,
+    environment: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, int]]:
     """``omnigate serve`` as a child process on 127.0.0.1; yields (base URL, its pid).
+
+    ``environment`` adds (or overrides) variables of the server. On exit the server gets
+    10 s to stop, then its whole process group (workers included) is killed.
 
     ``stack`` forces uvicorn's HTTP parser and loop: "h11" or "httptools" run the code of
     ``omnigate serve`` with them; "uvicorn-h11" runs plain ``uvicorn --workers`` on h11
     (whose shared socket lacks TCP_NODELAY, see ``omnigate.cli._TcpConfig``).
     """
     port = free_port()
-    env = {**os.environ, "MONGO_URL": url, "OMNIGATE_MAX_TIME_MS": str(MAX_TIME_MS)}
+    env = {
+        "OMNIGATE_CACHE_SECONDS": "0",  # unless the environment says otherwise
+        **os.environ,
+        "MONGO_URL": url,
+        "OMNIGATE_MAX_TIME_MS": str(MAX_TIME_MS),
+        **(environment or {}),
+    }
     if stack is None:
         command = [
             str(VENV_BIN / "omnigate"),
@@ -320,6 +338,7 @@ def serve(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -339,7 +358,7 @@ def serve(
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # workers still answering, too
             process.wait()
 
 

@@ -1,4 +1,4 @@
-"""The ``omnigate`` command: ``serve``, ``demo``, ``seed`` and ``export-schema``."""
+"""The ``omnigate`` command: ``serve``, ``demo``, ``seed``, ``doctor`` and ``export-schema``."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
 
 from omnigate.config import ConfigError, Settings
+from omnigate.observability.logs import logging_config
 
 DEMO_ROOMS = 5_000
 CREDENTIALS_FILE = "omnigate-demo.json"
@@ -43,6 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(run=_seed)
 
+    doctor = commands.add_parser(
+        "doctor", help="check the database omnigate reads and say what to fix"
+    )
+    doctor.add_argument("--mongo-url", default=os.environ.get("MONGO_URL"))
+    doctor.add_argument(
+        "--strict", action="store_true", help="exit with 1 on warnings too (e.g. a missing index)"
+    )
+    doctor.set_defaults(run=_doctor)
+
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.set_defaults(run=_export_schema)
 
@@ -63,17 +76,43 @@ def _add_http_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    Settings.from_env()  # a bad variable stops here, before uvicorn and its workers start
-    options = {"factory": True, "host": args.host, "port": args.port, "log_level": "info"}
+    settings = Settings.from_env()  # refuses a bad variable before any worker starts
+    options = {
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "log_level": "info",
+        # one line per request comes from omnigate.http.request_log instead
+        "access_log": False,
+        "log_config": logging_config(settings.operations.log_format),
+    }
     if args.workers <= 1:
         uvicorn.run("omnigate.http.app:create_app", **options)
         return 0
     # What `uvicorn.run` does for several workers, with the socket bound by `_TcpConfig`.
     from uvicorn.supervisors import Multiprocess
 
-    config = _TcpConfig("omnigate.http.app:create_app", workers=args.workers, **options)
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    with _metrics_directory():
+        config = _TcpConfig("omnigate.http.app:create_app", workers=args.workers, **options)
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[None]:
+    """``PROMETHEUS_MULTIPROC_DIR`` for the workers (inherited by them): a fresh temporary
+    directory, removed at exit, unless the operator names one (which they then clear
+    between runs, as prometheus-client requires)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="omnigate-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class _TcpConfig(uvicorn.Config):
@@ -118,6 +157,13 @@ def _seed(args: argparse.Namespace) -> int:
 MONITOR_TITLE = 'Monitor of the "Front Office" unit (sees only its departments):'
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from omnigate.doctor import run
+
+    url = args.mongo_url or Settings.from_env().mongo_url
+    return run(url, max_time_ms=Settings.from_env().max_time_ms, strict=args.strict)
+
+
 def _progress(total: int) -> Callable[[int], None]:
     def show(done: int) -> None:
         print(f"\rseeding: {done}/{total} rooms", end="", file=sys.stderr, flush=True)
@@ -157,6 +203,7 @@ def _demo(args: argparse.Namespace) -> int:
                 f"  GraphiQL:  {base}/graphql\n"
                 f"  REST:      {base}/api/v1/livechat/analytics/overview"
                 "?name=Conversations&from=...&to=...\n"
+                f"  MongoDB:   {url}\n"
                 f"Manager (sees every department):\nX-User-Id: {user_id}\nX-Auth-Token: {token}\n"
                 f"{MONITOR_TITLE}\nX-User-Id: {monitor_id}\nX-Auth-Token: {monitor_token}\n"
                 "Ctrl-C stops the server and the embedded database.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from omnigate.errors import BadUserInput
@@ -112,6 +113,49 @@ class Limits:
         return cls(**_from_env(cls))
 
 
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= 0:  # also refuses nan
+        raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Operations:
+    """The result cache, logs, metrics and persisted queries (see README, "Operating it")."""
+
+    cache_seconds: float = 5.0  # 0: no cache
+    cache_max_mb: float = 64.0  # in-process cache; Redis is bounded by its own maxmemory
+    cache_url: str | None = None  # redis://...: cache and single-flight shared by processes
+    log_format: str = "text"  # or "json"
+    metrics_token: str | None = None  # bearer token that opens /metrics
+    metrics_networks: tuple[str, ...] = ()  # client networks (CIDR) /metrics answers
+    persisted_queries_only: Path | None = None  # allow-list: the .graphql files of a directory
+
+    @classmethod
+    def from_env(cls) -> Operations:
+        log_format = (os.environ.get("OMNIGATE_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"OMNIGATE_LOG_FORMAT must be text or json, got {log_format!r}")
+        allow_list = os.environ.get("OMNIGATE_PERSISTED_QUERIES_ONLY")
+        networks = os.environ.get("OMNIGATE_METRICS_ALLOW") or ""
+        return cls(
+            cache_seconds=_float_env("OMNIGATE_CACHE_SECONDS", 5.0),
+            cache_max_mb=_float_env("OMNIGATE_CACHE_MAX_MB", 64.0),
+            cache_url=os.environ.get("OMNIGATE_CACHE_URL") or None,
+            log_format=log_format,
+            metrics_token=os.environ.get("OMNIGATE_METRICS_TOKEN") or None,
+            metrics_networks=tuple(n.strip() for n in networks.split(",") if n.strip()),
+            persisted_queries_only=Path(allow_list) if allow_list else None,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the server needs to run; ``timezone`` is ``server_timezone`` parsed."""
@@ -124,6 +168,7 @@ class Settings:
         Bounds("OMNIGATE_AUTH_CACHE_SECONDS", 0, SPEC_MAX_AUTH_CACHE_SECONDS),
     )
     limits: Limits = field(default_factory=Limits)
+    operations: Operations = field(default_factory=Operations)
     # Headers GraphiQL starts with; only `omnigate demo` sets them (its own manager's).
     graphiql_headers: tuple[tuple[str, str], ...] = ()
     timezone: ReportingTimezone = field(init=False, repr=False, compare=False)
@@ -143,4 +188,5 @@ class Settings:
             server_timezone=os.environ.get("OMNIGATE_TIMEZONE") or "UTC",
             limits=Limits.from_env(),
             **_from_env(cls),
+            operations=Operations.from_env(),
         )

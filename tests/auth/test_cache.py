@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
 from pymongo.database import Database
+from pymongo.monitoring import CommandListener, CommandStartedEvent
 
 from omnigate.auth import Authenticator
-from omnigate.db import Store
+from omnigate.db import Store, create_client
 from omnigate.errors import Forbidden, Unauthenticated
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, hashed, set_permission
+from tests.conftest import mongo_url
 
 
 class Clock:
@@ -151,3 +154,43 @@ async def test_expired_entries_are_dropped_when_new_ones_arrive(
     clock.now += 5
     await auth.authenticate("u2", add_user(db, "u2"))
     assert [user_id for user_id, _ in auth._cache] == ["u2"]
+
+
+class UserLookups(CommandListener):
+    def __init__(self) -> None:
+        self.count = 0
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.count += event.command_name == "find" and event.command["find"] == "users"
+
+    def succeeded(self, event: object) -> None:
+        pass
+
+    def failed(self, event: object) -> None:
+        pass
+
+
+async def test_concurrent_checks_of_the_same_credentials_run_once(
+    db: Database, mongo_port: int
+) -> None:
+    """Many viewers opening a dashboard at the same moment cost one credential lookup; a
+    refusal reaches every one of them and is not remembered."""
+    token = add_user(db, "u1")
+    lookups = UserLookups()
+    client = create_client(
+        mongo_url(mongo_port, db.name), max_time_ms=15_000, event_listeners=[lookups]
+    )
+    try:
+        auth = Authenticator(Store(client[db.name], 15_000))
+        principals = await asyncio.gather(*(auth.authenticate("u1", token) for _ in range(50)))
+        assert lookups.count == 1 and len({id(p) for p in principals}) == 1
+        refusals = await asyncio.gather(
+            *(auth.authenticate("u2", "wrong") for _ in range(50)), return_exceptions=True
+        )
+        assert all(isinstance(r, Unauthenticated) for r in refusals)
+        assert lookups.count == 2
+        with pytest.raises(Unauthenticated):
+            await auth.authenticate("u2", "wrong")
+        assert lookups.count == 3
+    finally:
+        await client.close()

@@ -21,7 +21,7 @@ from graphql import GraphQLError, parse, validate
 from pymongo import monitoring
 from starlette.testclient import TestClient
 
-from omnigate.config import ConfigError, Limits, Settings
+from omnigate.config import ConfigError, Limits, Operations, Settings
 from omnigate.http.app import create_app
 from omnigate.schema import schema
 from omnigate.seed import SeedReport
@@ -480,7 +480,11 @@ def test_fifty_aliased_ranges_cannot_launch_150_aggregations(
     counter = CommandCounter()
     limits = Limits(max_aliases=50, max_tokens=4000)  # the budget alone stands in the way
     assert limits.max_aggregations == 24
-    settings = Settings(mongo_url=mongo_url(mongo_port, SEEDED_DB), limits=limits)
+    settings = Settings(
+        mongo_url=mongo_url(mongo_port, SEEDED_DB),
+        limits=limits,
+        operations=Operations(cache_seconds=0),  # counts what reaches the database
+    )
     with TestClient(create_app(settings, event_listeners=[counter])) as client:
         payload = {"query": many_ranges_query(50), "variables": day_ranges(50)}
         response = client.post("/graphql", json=payload, headers=manager_headers)

@@ -25,7 +25,7 @@ import pytest
 from pymongo import MongoClient
 from starlette.testclient import TestClient
 
-from omnigate.config import Settings
+from omnigate.config import Operations, Settings
 from omnigate.embedded import EmbeddedServer
 from omnigate.http.app import create_app
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, set_permission
@@ -39,6 +39,10 @@ QUERY = """query($r: DateRange!) {
   overview(range: $r) { conversations { total } }
 }"""
 RANGE = {"r": {"start": "2026-05-01T00:00:00Z", "end": "2026-05-31T23:59:59Z"}}
+
+# These tests are about the database's own path: the same read again must reach it,
+# not the result cache (OMNIGATE_CACHE_SECONDS).
+NO_CACHE = Operations(cache_seconds=0)
 
 
 def seed_by_hand(url: str) -> None:
@@ -163,7 +167,7 @@ def test_an_aggregation_over_its_time_limit_is_service_unavailable(
 ) -> None:
     """mongod's ``maxTimeAlwaysTimeOut``: every operation carrying ``maxTimeMS`` expires,
     as it would on a database too slow for ``OMNIGATE_MAX_TIME_MS``."""
-    settings = Settings(mongo_url=url, max_time_ms=2000)
+    settings = Settings(mongo_url=url, max_time_ms=2000, operations=NO_CACHE)
     with TestClient(create_app(settings)) as client:
         response, _ = graphql(client, "slow")
         assert_answers(response)  # credentials now cached
@@ -182,7 +186,9 @@ def test_a_database_stopped_and_restarted(
     database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     url, port = database.url, database.server.port
-    settings = Settings(mongo_url=url + "&serverSelectionTimeoutMS=1000", max_time_ms=2000)
+    settings = Settings(
+        mongo_url=url + "&serverSelectionTimeoutMS=1000", max_time_ms=2000, operations=NO_CACHE
+    )
     with TestClient(create_app(settings)) as client:
         assert_answers(graphql(client, "cached")[0])
         assert client.get("/readyz").status_code == 200
@@ -226,7 +232,11 @@ def test_a_hanging_database_is_cut_off_by_the_socket_timeout(
     """A server that ignores ``maxTimeMS`` (blocks every aggregation for 2 s) cannot hang a
     request beyond the socket timeout (here 0.5 s, set in ``MONGO_URL``), which pymongo's
     one retry of a read can double."""
-    settings = Settings(mongo_url=url + "&socketTimeoutMS=500", max_time_ms=2000)
+    settings = Settings(
+        mongo_url=url + "&socketTimeoutMS=500",
+        max_time_ms=2000,
+        operations=NO_CACHE,
+    )
     with TestClient(create_app(settings)) as client:
         assert_answers(graphql(client, "slow")[0])
         failpoints.set(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,7 +47,8 @@ class Authenticator:
 
     Successful checks (scope included) are cached for ``cache_seconds`` (at most 5) under
     the user id and the token's hash; failures are never cached. The cache holds at most
-    ``max_entries`` principals, dropping the oldest first.
+    ``max_entries`` principals, dropping the oldest first. Concurrent checks of the same
+    credentials run once (a dashboard opened by many viewers at once costs one lookup).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class Authenticator:
         self._clock = clock
         self._max_entries = max_entries
         self._cache: OrderedDict[_CacheKey, tuple[float, Principal]] = OrderedDict()
+        self._checks: dict[_CacheKey, asyncio.Future[Principal]] = {}
 
     async def authenticate(
         self, user_id: str | None, token: str | None, *, fresh: bool = False
@@ -79,12 +82,27 @@ class Authenticator:
         principal = None if fresh else self._cached(key)
         if principal is None:
             try:
-                principal = await self._check(*key)
+                principal = await self._shared_check(key)
             except (Unauthenticated, Forbidden):
                 self._cache.pop(key, None)  # a fresh check revoked an earlier success
                 raise
-            self._remember(key, principal)
         return principal
+
+    async def _shared_check(self, key: _CacheKey) -> Principal:
+        """The check of ``key``, joined by every concurrent request with the same key; a
+        refusal reaches all of them and is not remembered."""
+        check = self._checks.get(key)
+        if check is None:
+            check = asyncio.ensure_future(self._check(*key))
+            self._checks[key] = check
+            check.add_done_callback(lambda done: self._checked(key, done))
+        return await asyncio.shield(check)
+
+    def _checked(self, key: _CacheKey, check: asyncio.Future[Principal]) -> None:
+        if self._checks.get(key) is check:
+            del self._checks[key]
+        if not check.cancelled() and check.exception() is None:
+            self._remember(key, check.result())
 
     async def _check(self, user_id: str, hashed_token: str) -> Principal:
         # The same work whether or not the user exists: one find, then the comparisons.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,15 @@ _DEFAULT_TIMEOUTS_MS = {
 def database_name(url: str) -> str:
     """The database named in the URI's path, ``rocketchat`` when absent."""
     return parse_uri(url)["database"] or DEFAULT_DATABASE
+
+
+def deployment_id(url: str) -> str:
+    """A short name of the servers ``url`` reaches (hosts and replica set, never the
+    credentials): the namespace of the results shared through Redis."""
+    parsed = parse_uri(url)
+    hosts = ",".join(sorted(f"{host}:{port}" for host, port in parsed["nodelist"]))
+    replica_set = parsed["options"].get("replicaset", "")
+    return hashlib.sha256(f"{hosts}/{replica_set}".encode()).hexdigest()[:12]
 
 
 def create_client(

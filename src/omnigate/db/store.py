@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import bson
 from bson.errors import InvalidStringData
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, OperationFailure, PyMongoError
 
+from omnigate.db.cache import ResultCache
 from omnigate.errors import BadUserInput, LimitExceeded, ServiceUnavailable
+from omnigate.observability import instruments, requests
 
 Document = dict[str, Any]
 Pipeline = list[dict[str, Any]]
@@ -56,23 +61,51 @@ class Store:
     """The Rocket.Chat database, read through aggregations and finds that carry ``maxTimeMS``.
 
     ``with_budget`` gives a per-request view that counts aggregations against a limit.
+    With a ``cache``, identical reads (aggregations, finds, counts) share their result
+    (see ``omnigate.db.cache``): the cache key is the SHA-256 of the BSON of the database
+    name, the command and all its arguments. Every input of a read is one of them, the
+    caller's scope included (metric pipelines hold its ``$match``, department finds its
+    filter), so callers of different scopes never share a result.
     """
 
     db: AsyncDatabase[Document]
     max_time_ms: int = 15_000
     budget: AggregationBudget = field(default_factory=AggregationBudget)
+    cache: ResultCache | None = None
 
     def with_budget(self, max_aggregations: int | None) -> Store:
-        return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations))
+        return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations), self.cache)
 
-    async def aggregate(self, collection: str, pipeline: Pipeline) -> list[Document]:
-        """Run ``pipeline`` on ``collection``, its errors translated by ``_translated``."""
+    def uncached(self) -> Store:
+        """This store without the result cache (credential checks must read fresh data)."""
+        return Store(self.db, self.max_time_ms, self.budget)
+
+    async def aggregate(
+        self, collection: str, pipeline: Pipeline, *, family: str | None = None
+    ) -> list[Document]:
+        """Run ``pipeline`` on ``collection``; database trouble becomes ``ServiceUnavailable``.
+
+        ``family`` names the aggregation in the metrics (the collection when not given).
+        An aggregation answered by the cache still spends the budget: whether a request
+        is within its limits never depends on what other requests asked before it.
+        """
         self.budget.spend()
-        with _translated():
+        label = family or collection
+
+        async def run() -> list[Document]:
+            started = time.perf_counter()
             cursor = await self.db[collection].aggregate(
                 pipeline, maxTimeMS=self.max_time_ms, batchSize=AGGREGATE_BATCH
             )
-            return await cursor.to_list()
+            rows = await cursor.to_list()
+            instruments.AGGREGATION_SECONDS.labels(label).observe(time.perf_counter() - started)
+            instruments.AGGREGATION_ROWS.labels(label).observe(len(rows))
+            return rows
+
+        command = {"aggregate": collection, "pipeline": pipeline}
+        rows, cached = await self._read(command, label, run)
+        requests.note_aggregation(cached=cached)
+        return rows
 
     async def find(
         self,
@@ -84,11 +117,22 @@ class Store:
         limit: int = 0,
     ) -> list[Document]:
         """Documents of ``collection`` matching ``query`` (not counted against the budget)."""
-        with _translated():
+
+        async def run() -> list[Document]:
             cursor = self.db[collection].find(
                 query, projection, sort=sort, limit=limit, max_time_ms=self.max_time_ms
             )
             return await cursor.to_list()
+
+        command = {
+            "find": collection,
+            "filter": query,
+            "projection": projection,
+            "sort": sort,
+            "limit": limit,
+        }
+        rows, _ = await self._read(command, f"find:{collection}", run)
+        return rows
 
     async def find_one(
         self, collection: str, query: Document, *, projection: Document | None = None
@@ -99,11 +143,36 @@ class Store:
     async def count(self, collection: str, query: Document) -> int:
         """Documents of ``collection`` matching ``query``: the ``count`` command (not an
         aggregation, so not counted against the budget)."""
-        with _translated():
+
+        async def run() -> list[Document]:
             reply = await self.db.command(
                 {"count": collection, "query": query, "maxTimeMS": self.max_time_ms}
             )
-            return int(reply["n"])
+            return [{"n": int(reply["n"])}]
+
+        rows, _ = await self._read(
+            {"count": collection, "query": query}, f"count:{collection}", run
+        )
+        return int(rows[0]["n"])
+
+    async def _read(
+        self, command: Document, label: str, run: Callable[[], Awaitable[list[Document]]]
+    ) -> tuple[list[Document], bool]:
+        """``run()``'s rows, shared through the cache when there is one; whether they came
+        from the cache. Database trouble becomes ``ServiceUnavailable``."""
+        with _translated():
+            if self.cache is None:
+                return await run(), False
+
+            async def compute() -> bytes:
+                return bson.encode({"rows": await run()}, codec_options=self.db.codec_options)
+
+            key = hashlib.sha256(bson.encode({"db": self.db.name, **command})).hexdigest()
+            encoded, outcome = await self.cache.fetch(key, compute, label)
+        # every caller decodes its own copy: the same rows (tz-aware datetimes, Int64...)
+        # whether computed now or earlier, and no caller can alter another's
+        rows = bson.decode(encoded, codec_options=self.db.codec_options)["rows"]
+        return rows, outcome != "miss"
 
     async def ping(self) -> bool:
         try:
@@ -140,5 +209,7 @@ def _unknown_timezone(exc: OperationFailure) -> BadUserInput:
 
 def _unavailable(exc: ConnectionFailure | ExecutionTimeout) -> ServiceUnavailable:
     if isinstance(exc, ExecutionTimeout):
+        instruments.DATABASE_ERRORS.labels("timeout").inc()
         return ServiceUnavailable("The database did not answer within the time limit.")
+    instruments.DATABASE_ERRORS.labels("unavailable").inc()
     return ServiceUnavailable("The database is unreachable.")

@@ -19,6 +19,7 @@ from omnigate.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
+from omnigate.observability import requests
 
 REST_UNAUTHORIZED_BODY: dict[str, Any] = {
     "status": "error",
@@ -83,8 +84,13 @@ def log_unexpected(exc: BaseException, connection: HTTPConnection) -> str:
     """Log ``exc`` with its traceback and the request id; return the id for the client."""
     rid = request_id(connection)
     method = connection.scope.get("method", "-")
+    # the stack goes on the request's log line when there is one (http.request_log)
     logger.error(
-        "Unexpected error on %s %s [request_id=%s]", method, connection.url.path, rid, exc_info=exc
+        "Unexpected error on %s %s [request_id=%s]",
+        method,
+        connection.url.path,
+        rid,
+        exc_info=None if requests.note_exception(exc) else exc,
     )
     return rid
 

@@ -73,5 +73,10 @@ async def closed_by_department(
 ) -> dict[GroupKey, ClosedRow]:
     """Rows of the query's departments that have rooms closed in the range."""
     return await rows_by_department(
-        store, ROOMS, query, lambda: closed_pipeline(query, timeout=timeout), closed_row
+        store,
+        ROOMS,
+        query,
+        lambda: closed_pipeline(query, timeout=timeout),
+        closed_row,
+        family="closed",
     )

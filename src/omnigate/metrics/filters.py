@@ -84,12 +84,15 @@ async def rows_by_department(
     query: GroupQuery,
     pipeline: Callable[[], Pipeline],
     row: Callable[[Document], Row],
+    *,
+    family: str | None = None,
 ) -> dict[GroupKey, Row]:
     """Run a family's pipeline (grouped by department) and read the row of each group the
-    scope shows; a query that can match nothing answers ``{}`` without querying."""
+    scope shows; a query that can match nothing answers ``{}`` without querying.
+    ``family`` names the aggregation in the metrics (see ``Store.aggregate``)."""
     if query.answers_nothing:
         return {}
-    documents = await store.aggregate(collection, pipeline())
+    documents = await store.aggregate(collection, pipeline(), family=family)
     scope = query.scope
     return {
         document["_id"]: row(document)

@@ -57,5 +57,10 @@ async def opened_by_department(
 ) -> dict[GroupKey, OpenedRow]:
     """Rows of the query's departments that have rooms opened in the range."""
     return await rows_by_department(
-        store, ROOMS, query, lambda: opened_pipeline(query, timeout=timeout), opened_row
+        store,
+        ROOMS,
+        query,
+        lambda: opened_pipeline(query, timeout=timeout),
+        opened_row,
+        family="opened",
     )

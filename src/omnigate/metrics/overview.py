@@ -164,7 +164,7 @@ async def overview(
     rows = (
         []
         if query.answers_nothing
-        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone), family="overview")
     )
     return overview_of(rows[0] if rows else None, time_range, timezone)
 
@@ -186,7 +186,7 @@ async def department_overviews(
     rows = (
         []
         if query.answers_nothing
-        else await store.aggregate(ROOMS, overview_pipeline(query, timezone))
+        else await store.aggregate(ROOMS, overview_pipeline(query, timezone), family="overview")
     )
     by_department = {row["_id"]: row for row in rows}
     return {d: overview_of(by_department.get(d), time_range, timezone) for d in wanted}

@@ -52,4 +52,5 @@ async def transfers_by_department(store: Store, query: GroupQuery) -> dict[Group
         query,
         lambda: transfers_pipeline(query),
         lambda document: as_int(document["transfers"]),
+        family="transfers",
     )

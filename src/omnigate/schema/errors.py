@@ -23,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from omnigate.errors import OmnigateError, ServiceUnavailable
+from omnigate.observability import requests
 
 log = logging.getLogger("omnigate.graphql")
 
@@ -88,11 +89,13 @@ class ErrorContract(SchemaExtension):
             return error  # syntax, validation or coercion: GraphQL's own report
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None) or uuid.uuid4().hex
+        # the stack goes on the request's log line when there is one (http.request_log)
+        noted = requests.note_exception(original)
         log.error(
             "unexpected error in %s (request %s)",
             "the operation" if error.path is None else ".".join(map(str, error.path)),
             request_id,
-            exc_info=(type(original), original, original.__traceback__),
+            exc_info=None if noted else (type(original), original, original.__traceback__),
         )
         return GraphQLError(
             INTERNAL_MESSAGE,
