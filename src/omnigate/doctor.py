@@ -22,6 +22,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 
 from omnigate.db import Store, create_client, database_name, names
 from omnigate.db.store import Document, Pipeline
+from omnigate.metrics.agent_query import AgentQuery
 from omnigate.metrics.families import FAMILIES
 from omnigate.metrics.overview import overview
 from omnigate.metrics.query import GroupQuery
@@ -318,13 +319,17 @@ async def _families(store: _RecordingStore) -> tuple[list[Check], list[Pipeline]
     end = latest[0]["ts"] if latest and isinstance(latest[0].get("ts"), datetime) else None
     end = end or datetime.now(UTC)
     time_range = TimeRange.of(end - timedelta(days=EXPLAINED_DAYS), end)
+    utc = parse_timezone("UTC")
     query = GroupQuery.of(time_range, UNRESTRICTED)
+    agents = AgentQuery.of(time_range, UNRESTRICTED, utc)
     settings = await read_settings(store)
     runners: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-        (family.value, lambda spec=spec: spec.run(store, query, settings))
+        (
+            family.value,
+            lambda spec=spec: spec.run(store, agents if spec.by_agent else query, settings),
+        )
         for family, spec in FAMILIES.items()
     ]
-    utc = parse_timezone("UTC")
     runners.append(("overview", lambda: overview(store, time_range, UNRESTRICTED, None, utc)))
     checks, pipelines = [], []
     for name, runner in runners:

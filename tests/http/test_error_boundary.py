@@ -238,8 +238,9 @@ def test_an_unexpected_exception_anywhere_is_a_logged_json_500(
         assert response.json() == {"success": False, "error": INTERNAL, "requestId": rid}
     assert "secret detail" not in response.text
     [record] = serious(caplog)
-    assert (record.name, record.levelno) == ("omnigate.http", logging.ERROR)
-    assert rid in record.getMessage() and path in record.getMessage()
+    # one line for the request (http.request_log), carrying the id and the stack
+    assert (record.name, record.levelno) == ("omnigate.request", logging.ERROR)
+    assert record.fields["request_id"] == rid and path in record.getMessage()
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
     assert "Traceback" in caplog.text
 
@@ -253,7 +254,7 @@ def test_a_client_request_id_names_the_error(
     assert response.headers["x-request-id"] == "req-42"
     assert response.json()["errors"][0]["extensions"]["requestId"] == "req-42"
     [record] = serious(caplog)
-    assert "req-42" in record.getMessage()
+    assert record.fields["request_id"] == "req-42"
 
 
 def test_every_response_carries_the_request_id(client: TestClient) -> None:
@@ -286,11 +287,14 @@ def test_a_pipeline_the_database_rejects_is_masked_and_logged(
         "requestId": rest.headers["x-request-id"],
     }
 
-    graphql_record, rest_record = serious(caplog)
-    for record, logger, request_id in [
-        (graphql_record, "omnigate.graphql", rid),
-        (rest_record, "omnigate.http", rest.headers["x-request-id"]),
+    # the field's line names its path; each request's line carries the id and the stack
+    field_record, graphql_record, rest_record = serious(caplog)
+    assert (field_record.name, field_record.levelno) == ("omnigate.graphql", logging.ERROR)
+    assert rid in field_record.getMessage() and "overview" in field_record.getMessage()
+    for record, request_id in [
+        (graphql_record, rid),
+        (rest_record, rest.headers["x-request-id"]),
     ]:
-        assert (record.name, record.levelno) == (logger, logging.ERROR)
-        assert request_id in record.getMessage()
+        assert (record.name, record.levelno) == ("omnigate.request", logging.ERROR)
+        assert record.fields["request_id"] == request_id
         assert record.exc_info is not None and isinstance(record.exc_info[1], OperationFailure)

@@ -113,7 +113,7 @@ def test_a_graphql_server_error_is_error_with_the_stack(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def broken(*args: object) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(overview_loader, "overview", broken)

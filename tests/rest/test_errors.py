@@ -170,8 +170,12 @@ def test_database_down_is_503(caplog: pytest.LogCaptureFixture) -> None:
             check(app.get(LISTS[0], params=RANGE, headers=headers), 503, unreachable)
             check(app.get(OVERVIEW, params=DAYS, headers=headers), 503, unreachable)
         # One warning per request for the operator, none at ERROR.
-        serious = [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING]
-        assert serious == [("omnigate.http", "WARNING")] * 2
+        warnings = [
+            (r.name, r.levelname)
+            for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name != "omnigate.request"
+        ]
+        assert warnings == [("omnigate.http", "WARNING")] * 2  # one per request
     finally:
         server.stop()
 
@@ -194,9 +198,8 @@ def test_unexpected_errors_are_logged_500s(
         response, 500, {"success": False, "error": "Internal server error", "requestId": "req-42"}
     )
     assert response.headers["X-Request-Id"] == "req-42"
-    # the error names the request; the stack is on the request's own line (http.request_log)
-    [error] = [r for r in caplog.records if r.name == "omnigate.http"]
-    assert "req-42" in error.getMessage()
+    # logged once: the request's own line (http.request_log) carries the id and the stack
+    assert [r for r in caplog.records if r.name == "omnigate.http"] == []
     [line] = [r for r in caplog.records if r.name == "omnigate.request"]
     assert line.levelname == "ERROR" and line.fields["request_id"] == "req-42"  # type: ignore[attr-defined]
     assert line.exc_info is not None and "boom" in str(line.exc_info[1])

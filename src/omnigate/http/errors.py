@@ -81,17 +81,18 @@ def request_id(connection: HTTPConnection) -> str:
 
 
 def log_unexpected(exc: BaseException, connection: HTTPConnection) -> str:
-    """Log ``exc`` with its traceback and the request id; return the id for the client."""
+    """Log ``exc`` with its traceback and the request id, once: on the request's log line
+    when there is one (``http.request_log``), else here; return the id for the client."""
     rid = request_id(connection)
-    method = connection.scope.get("method", "-")
-    # the stack goes on the request's log line when there is one (http.request_log)
-    logger.error(
-        "Unexpected error on %s %s [request_id=%s]",
-        method,
-        connection.url.path,
-        rid,
-        exc_info=None if requests.note_exception(exc) else exc,
-    )
+    if not requests.note_exception(exc):
+        method = connection.scope.get("method", "-")
+        logger.error(
+            "Unexpected error on %s %s [request_id=%s]",
+            method,
+            connection.url.path,
+            rid,
+            exc_info=exc,
+        )
     return rid
 
 
