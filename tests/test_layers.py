@@ -29,6 +29,8 @@ RANK = {
     "scope": 12,
     "db": 10,
     "errors": 5,
+    "observability": 3,  # a leaf: instruments and per-request statistics
+    "doctor": 85,
     "instants": 5,
     "config": 48,  # settings parse the server timezone and take the metrics defaults
 }

@@ -14,7 +14,7 @@ from pymongo.database import Database
 from pymongo.monitoring import CommandStartedEvent, CommandSucceededEvent
 from starlette.testclient import TestClient
 
-from omnigate.config import Settings
+from omnigate.config import Operations, Settings
 from omnigate.db import Store, create_client
 from omnigate.http.app import create_app
 from omnigate.playground import examples_dir
@@ -154,7 +154,12 @@ def test_the_nine_endpoints(fresh_db: Database, mongo_port: int) -> None:
     add_manager(fresh_db)
     commands = Commands()
     app = create_app(
-        Settings(mongo_url=mongo_url(mongo_port, fresh_db.name)), event_listeners=[commands]
+        # each endpoint's own aggregations: no result shared through the cache
+        Settings(
+            mongo_url=mongo_url(mongo_port, fresh_db.name),
+            operations=Operations(cache_seconds=0),
+        ),
+        event_listeners=[commands],
     )
     paths = {
         "conversation-totalizers": ["rocketchat_livechat_visitor", "rocketchat_room"],
