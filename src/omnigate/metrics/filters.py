@@ -56,6 +56,19 @@ def present(field: str) -> Expression:
 ANSWERED: Expression = {"$ne": ["$waitingResponse", True]}
 
 
+def productivity_sums() -> Document:
+    """The Productivity accumulators of SPEC §2: the rooms that have both
+    ``metrics.response`` and ``metrics.reaction``, and their sums of the three averaged
+    times (a missing inner value counts 0)."""
+    productive = {"$and": [present("$metrics.response"), present("$metrics.reaction")]}
+    return {
+        "productive": count_if(productive),
+        "response_avg": sum_if(productive, "$metrics.response.avg"),
+        "response_ft": sum_if(productive, "$metrics.response.ft"),
+        "reaction_ft": sum_if(productive, "$metrics.reaction.ft"),
+    }
+
+
 def at_least(field: str, threshold: float) -> Expression:
     return {"$gte": [field, threshold]}
 

@@ -10,7 +10,13 @@ from datetime import date, datetime
 from omnigate.db.names import ROOMS
 from omnigate.db.store import Document, Pipeline, Store
 from omnigate.errors import LimitExceeded
-from omnigate.metrics.filters import as_float, as_int, count_if, opened_match, present, sum_if
+from omnigate.metrics.filters import (
+    as_float,
+    as_int,
+    count_if,
+    opened_match,
+    productivity_sums,
+)
 from omnigate.metrics.query import GroupQuery
 from omnigate.metrics.ranges import TimeRange
 from omnigate.metrics.timezones import ReportingTimezone
@@ -23,7 +29,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 _OPEN = {"$and": [{"$eq": ["$open", True]}, {"$ne": ["$onHold", True]}]}
 _ON_HOLD = {"$eq": ["$onHold", True]}
-_PRODUCTIVE = {"$and": [present("$metrics.response"), present("$metrics.reaction")]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +109,7 @@ def overview_pipeline(query: GroupQuery, timezone: ReportingTimezone) -> Pipelin
                 "open": count_if(_OPEN),
                 "on_hold": count_if(_ON_HOLD),
                 "messages": {"$sum": "$msgs"},
-                "productive": count_if(_PRODUCTIVE),
-                "response_avg": sum_if(_PRODUCTIVE, "$metrics.response.avg"),
-                "response_ft": sum_if(_PRODUCTIVE, "$metrics.response.ft"),
-                "reaction_ft": sum_if(_PRODUCTIVE, "$metrics.reaction.ft"),
+                **productivity_sums(),
             }
         },
         {

@@ -23,7 +23,7 @@ from omnigate.metrics.filters import (
     as_int,
     at_least,
     count_if,
-    present,
+    productivity_sums,
     sum_if,
 )
 from omnigate.metrics.grouping import Grouping
@@ -34,8 +34,6 @@ from omnigate.metrics.service_level import level_counts, levels, percentage
 from omnigate.metrics.timezones import ReportingTimezone
 from omnigate.scope import Scope
 
-# Rooms with both response and reaction metrics, as the overview's Productivity (SPEC §2).
-_PRODUCTIVE = {"$and": [present("$metrics.response"), present("$metrics.reaction")]}
 _HAS_DURATION = {"$isNumber": "$metrics.chatDuration"}
 
 
@@ -161,10 +159,7 @@ def series_pipeline(
                 "waiting_seconds": answered_ft,
                 "durations": count_if(_HAS_DURATION),
                 "duration_seconds": sum_if(_HAS_DURATION, "$metrics.chatDuration"),
-                "productive": count_if(_PRODUCTIVE),
-                "response_avg": sum_if(_PRODUCTIVE, "$metrics.response.avg"),
-                "response_ft": sum_if(_PRODUCTIVE, "$metrics.response.ft"),
-                "reaction_ft": sum_if(_PRODUCTIVE, "$metrics.reaction.ft"),
+                **productivity_sums(),
                 **level_counts(thresholds),
             }
         },
