@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from graphql import OperationDefinitionNode, OperationType, build_schema, parse, validate
+from graphql import OperationDefinitionNode, build_schema, parse, validate
 from pymongo.database import Database
 from starlette.testclient import TestClient
 
@@ -16,6 +16,7 @@ from omnigate.playground import Example, examples_dir, load_examples
 from omnigate.schema import schema
 from omnigate.seed import seed
 from tests.conftest import SEED_NOW, mongo_url
+from tests.examples import is_subscription
 
 EXAMPLES = load_examples(today=SEED_NOW.date())  # the seeded test data ends at SEED_NOW
 DEMO_SEED = 1  # `omnigate demo`'s default --seed
@@ -97,7 +98,7 @@ def test_example_runs_on_seeded_data(
         busiest = graphql_client(BUSIEST_DEPARTMENT, {"range": variables["range"]})
         department = busiest["data"]["departments"]["edges"][0]["node"]
         variables = {**variables, "departmentId": department["departmentId"]}
-    if _is_subscription(example):
+    if is_subscription(example):
         body = _first_live_result(http_client, manager_headers, example.query, variables)
     else:
         body = graphql_client(example.query, variables)
@@ -114,12 +115,6 @@ def _assert_filled(value: Any, path: str) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _assert_filled(item, f"{path}[{index}]")
-
-
-def _is_subscription(example: Example) -> bool:
-    definitions = parse(example.query).definitions
-    (operation,) = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
-    return operation.operation is OperationType.SUBSCRIPTION
 
 
 def _first_live_result(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,10 @@ from starlette.testclient import TestClient
 
 from omnigate.config import Operations, Settings
 from omnigate.http.app import create_app
-from omnigate.playground import examples_dir, load_examples
+from omnigate.playground import examples_dir
 from omnigate.seed import SeedReport
 from tests.conftest import SEEDED_DB, mongo_url
+from tests.examples import query_examples
 
 QUERY = "query Names { departments(first: 3) { edges { node { name } } } }"
 NOT_FOUND = {
@@ -128,10 +128,7 @@ def allow_listed(url: str) -> Iterator[TestClient]:
         yield client
 
 
-QUERIES = [e for e in load_examples() if not re.search(r"^\s*subscription\b", e.query, re.M)]
-
-
-@pytest.mark.parametrize("example", QUERIES, ids=lambda example: example.name)
+@pytest.mark.parametrize("example", query_examples(), ids=lambda example: example.name)
 def test_the_playground_runs_as_an_allow_list(
     allow_listed: TestClient, manager_headers: dict[str, str], example: Any
 ) -> None:
