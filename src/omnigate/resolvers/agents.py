@@ -5,8 +5,6 @@ prefetched metric values."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import strawberry
 
@@ -21,8 +19,8 @@ from omnigate.metrics.ranges import TimeRange
 from omnigate.records import agents as agent_records
 from omnigate.records.agents import AgentRecord
 from omnigate.resolvers.cursors import Cursor, SortValue
-from omnigate.resolvers.departments import DepartmentNode, Ordering, PageRequest
-from omnigate.resolvers.keyset import metric_window
+from omnigate.resolvers.departments import DepartmentNode
+from omnigate.resolvers.keyset import Node, Ordering, Page, PageRequest, metric_window
 from omnigate.resolvers.prefetch import Prefetched, prefetch
 
 Info = strawberry.Info[Context, None]
@@ -36,20 +34,8 @@ def agent_ordering(field: str, descending: bool, time_range: TimeRange | None) -
     )
 
 
-@dataclass(frozen=True, slots=True)
-class AgentNode:
-    """An agent of a response, with the metric values its selection asks for."""
-
-    record: AgentRecord
-    prefetched: dict[str, Any] | None
-    cursor: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AgentPage:
-    nodes: list[AgentNode]
-    has_previous: bool
-    has_next: bool
+AgentNode = Node[AgentRecord]
+AgentPage = Page[AgentRecord]
 
 
 async def resolve_agents(

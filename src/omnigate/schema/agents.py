@@ -20,7 +20,7 @@ from omnigate.resolvers.agents import (
     count_agents,
     resolve_agent_departments,
 )
-from omnigate.resolvers.departments import Ordering
+from omnigate.resolvers.keyset import Ordering
 from omnigate.schema.inputs import DateRange, OrderDirection
 from omnigate.schema.metric_fields import with_metric_fields
 from omnigate.schema.trends import with_trend_fields

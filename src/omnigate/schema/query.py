@@ -11,7 +11,8 @@ from strawberry.relay.types import GlobalIDValueError
 from omnigate.context import Context
 from omnigate.errors import BadUserInput
 from omnigate.resolvers.agents import USERNAME_ORDER, agent_ordering, resolve_agent, resolve_agents
-from omnigate.resolvers.departments import Ordering, resolve_department, resolve_departments
+from omnigate.resolvers.departments import resolve_department, resolve_departments
+from omnigate.resolvers.keyset import Ordering
 from omnigate.resolvers.monitoring import monitoring_query
 from omnigate.resolvers.overview import resolve_overview
 from omnigate.schema.agents import Agent, AgentConnection, AgentOrder
