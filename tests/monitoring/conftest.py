@@ -4,23 +4,17 @@ served whole (REST) with a manager and three monitors, and the schema over it (G
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
 from starlette.testclient import TestClient
-from strawberry.types import ExecutionResult
 
-from omnigate.auth import Principal
-from omnigate.config import Settings
-from omnigate.context import Context
 from omnigate.db import Store
-from omnigate.schema import schema
 from tests.auth.documents import add_user
 from tests.conftest import mongo_url
 from tests.rest.conftest import add_manager, serve
-from tests.schema.conftest import DEFAULT_SETTINGS, MANAGER, Execute
+from tests.schema.conftest import Execute, executor
 
 from . import documents
 
@@ -66,21 +60,4 @@ def shared_store(monitoring_db: Database, store_for: Callable[[Database], Store]
 @pytest.fixture
 def execute(shared_store: Store) -> Execute:
     """``schema.execute`` over the shared documents, as ``principal`` (the manager)."""
-
-    async def run(
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        principal: Principal = MANAGER,
-        settings: Settings = DEFAULT_SETTINGS,
-        store: Store | None = None,
-    ) -> ExecutionResult:
-        context = Context(
-            store=(store or shared_store).with_budget(settings.limits.max_aggregations),
-            settings=settings,
-            principal=principal,
-            request_id="test",
-        )
-        return await schema.execute(query, variable_values=variables, context_value=context)
-
-    return run
+    return executor(shared_store)

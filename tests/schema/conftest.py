@@ -43,9 +43,8 @@ def store(fresh_db: Database, store_for: Callable[[Database], Store]) -> Store:
     return store_for(fresh_db)
 
 
-@pytest.fixture
-def execute(store: Store) -> Execute:
-    default_store = store
+def executor(default_store: Store) -> Execute:
+    """``schema.execute`` with a real context over ``default_store``, as ``principal``."""
 
     async def run(
         query: str,
@@ -64,6 +63,11 @@ def execute(store: Store) -> Execute:
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     return run
+
+
+@pytest.fixture
+def execute(store: Store) -> Execute:
+    return executor(store)
 
 
 def codes(result: ExecutionResult) -> list[str | None]:
