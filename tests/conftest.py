@@ -23,6 +23,8 @@ from omnigate.http.app import create_app
 from omnigate.seed import SeedReport, seed
 from tests.checksums import checksum
 
+pytest_plugins = ["tests.redis_server"]  # redis_url, fresh_redis
+
 SEEDED_DB = "seeded"
 SEED_NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the seeded data ends here
 SEED_ROOMS = 800

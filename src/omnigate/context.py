@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from omnigate.auth import Principal
 from omnigate.config import Settings
@@ -18,13 +19,16 @@ from omnigate.scope import Scope
 class Context:
     """Built once per request; the loaders (and their caches) die with it.
 
-    ``store`` is the request's view of the database, with its own aggregation budget.
+    ``store`` is the request's view of the database, with its own aggregation budget;
+    ``now`` the instant it is answered as of (what ends the agents' open activity
+    sessions): a live query's tick sets it to the tick's instant.
     """
 
     store: Store
     settings: Settings
     principal: Principal
     request_id: str
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     loaders: DataLoaders = field(init=False)
     _rocketchat_settings: asyncio.Future[RocketChatSettings] | None = field(
         default=None, init=False
@@ -37,6 +41,7 @@ class Context:
             self.rocketchat_settings,
             self._default_timezone,
             max_overview_days=self.settings.limits.max_overview_days,
+            now=self.now,
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
 from omnigate.db import Store, create_client
+from omnigate.db.cache import MemoryBackend, ResultCache
 from omnigate.errors import BadUserInput, ServiceUnavailable
 from tests.conftest import mongo_url
 
@@ -64,3 +66,39 @@ async def test_an_unreachable_database_is_service_unavailable() -> None:
                 await read
     finally:
         await client.close()
+
+
+ROOMS = [{"$count": "rooms"}]
+
+
+async def test_reads_for_one_instant_share_their_result_with_that_instant_only(
+    fresh_db: Database, store_for: Callable[[Database], Store]
+) -> None:
+    """A live tick's reads (``Store.at``) come from the cache only for the same instant,
+    never from a request's reads or another instant's, and for the ``ttl`` given."""
+    elapsed = [0.0]
+
+    def clock() -> float:
+        return elapsed[0]
+
+    cache = ResultCache(MemoryBackend(1 << 20, clock=clock), ttl=60.0, clock=clock)
+    store = replace(store_for(fresh_db), cache=cache)
+    first, second = datetime(2026, 5, 1, 12, tzinfo=UTC), datetime(2026, 5, 1, 12, 0, 5, tzinfo=UTC)
+
+    async def rooms(reader: Store) -> int:
+        found = await reader.aggregate("rocketchat_room", ROOMS)
+        return found[0]["rooms"] if found else 0
+
+    fresh_db.rocketchat_room.insert_one({"_id": "r1"})
+    assert await rooms(store.at(first, ttl=5.0)) == 1
+    fresh_db.rocketchat_room.insert_one({"_id": "r2"})
+    assert await rooms(store.at(first, ttl=5.0)) == 1  # the same instant: shared
+    assert await rooms(store.at(second, ttl=5.0)) == 2  # the next instant reads afresh
+    assert await rooms(store) == 2  # a request never gets a tick's result
+    fresh_db.rocketchat_room.insert_one({"_id": "r3"})
+    assert await rooms(store) == 2  # nor a tick a request's
+    assert await rooms(store.at(first, ttl=5.0).with_budget(10)) == 1
+    assert await rooms(store.at(second, ttl=5.0).uncached()) == 3
+    elapsed[0] += 5.0  # the first instant's entry is gone after its ttl, the request's is not
+    assert await rooms(store.at(first, ttl=5.0)) == 3
+    assert await rooms(store) == 2

@@ -5,6 +5,8 @@ transports are tested end to end in test_transports.py)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +22,15 @@ from omnigate.errors import (
     ServiceUnavailable,
     Unauthenticated,
 )
-from omnigate.live import Credentials, LiveHub, LiveQuery, LiveRequest, LiveStream, Tick
+from omnigate.live import (
+    Credentials,
+    LiveHub,
+    LiveQuery,
+    LiveRequest,
+    LiveStream,
+    Tick,
+    TickTime,
+)
 from omnigate.scope import UNRESTRICTED, Scope
 
 EVERY = 0.1
@@ -50,10 +60,12 @@ class Backend:
     users: dict[Credentials, Principal | OmnigateError] = field(default_factory=dict)
     computed: list[Principal] = field(default_factory=list)
     checks: list[Credentials] = field(default_factory=list)
+    ticks: list[tuple[float, float]] = field(default_factory=list)  # (instant, run at), epoch s
     running: int = 0
     most_running: int = 0
 
-    async def execute(self, query: LiveQuery, who: Principal) -> Result:
+    async def execute(self, query: LiveQuery, who: Principal, when: TickTime) -> Result:
+        self.ticks.append((when.instant.timestamp(), time.time()))
         self.running += 1
         self.most_running = max(self.most_running, self.running)
         try:
@@ -122,6 +134,25 @@ async def test_subscribers_of_one_query_and_audience_share_one_computation_per_t
     for stream in [*streams, other]:
         await stream.aclose()
     assert hub.stats() == {**hub.stats(), "subscribers": 0, "groups": 0, "users": 0}
+
+
+async def test_ticks_run_at_the_clocks_multiples_of_the_interval_as_of_them(
+    hub: LiveHub, backend: Backend
+) -> None:
+    """The same instants in every worker: the first tick at once, as of the multiple of
+    the interval it falls in; then one at each multiple (never before it)."""
+    joined = time.time()
+    stream = hub.stream(request())
+    await next_value(stream)
+    await asyncio.sleep(4.5 * EVERY)
+    await stream.aclose()
+    (first, _), *later = backend.ticks
+    assert joined - EVERY < first <= joined + 0.01
+    instants = [instant for instant, _ in backend.ticks]
+    assert all(abs(i / EVERY - round(i / EVERY)) < 1e-4 for i in instants)
+    steps = [round((b - a) / EVERY, 3) for a, b in itertools.pairwise(instants)]
+    assert steps == [1.0] * len(later) and len(later) >= 3
+    assert all(instant - 0.001 <= ran < instant + EVERY / 2 for instant, ran in later)
 
 
 async def test_a_tick_is_sent_when_it_changed_and_only_then(hub: LiveHub, backend: Backend) -> None:

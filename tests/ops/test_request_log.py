@@ -27,8 +27,8 @@ from omnigate.loaders import overview as overview_loader
 from omnigate.observability.logs import JsonFormatter, TextFormatter
 from omnigate.seed import SeedReport
 from tests.conftest import SEEDED_DB, mongo_url
-from tests.ops.conftest import free_port
 from tests.ops.test_shared_results import DASHBOARD_BODY, RANGE
+from tests.redis_server import free_port
 
 REST = "/api/v1/livechat/analytics/departments/amount-of-chats"
 

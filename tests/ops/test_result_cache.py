@@ -65,6 +65,17 @@ async def test_a_result_lives_for_the_ttl_only() -> None:
     assert compute.runs == 2
 
 
+async def test_a_ttl_given_with_a_key_replaces_the_caches_own() -> None:
+    cache, clock = memory_cache(ttl=5.0)
+    compute = Computation()
+    assert (await cache.fetch("k", compute, "f", ttl=60.0))[1] == "miss"
+    clock.now += 59.9
+    assert (await cache.fetch("k", compute, "f"))[1] == "hit"
+    clock.now += 0.1
+    assert (await cache.fetch("k", compute, "f"))[1] == "miss"
+    assert compute.runs == 2
+
+
 async def test_memory_is_bounded_least_recently_used_first() -> None:
     backend = MemoryBackend(max_bytes=3 * (len("omnigate:read:k0") + 100))
     cache = ResultCache(backend, ttl=60)

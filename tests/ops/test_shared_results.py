@@ -39,7 +39,7 @@ from omnigate.seed import SeedReport
 from tests.auth.documents import RC_DEFAULT_ROLES, add_user, set_permission
 from tests.conftest import SEED_NOW, SEEDED_DB, mongo_url
 from tests.examples import query_examples
-from tests.ops.conftest import free_port
+from tests.redis_server import free_port
 
 DASHBOARD = next(e.query for e in load_examples() if e.name == "01-department-dashboard")
 RANGE = {"start": (SEED_NOW - timedelta(days=30)).isoformat(), "end": SEED_NOW.isoformat()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import pytest
@@ -35,6 +36,7 @@ class Execute(Protocol):
         principal: Principal = ...,
         settings: Settings = ...,
         store: Store | None = ...,
+        now: datetime | None = ...,
     ) -> Awaitable[ExecutionResult]: ...
 
 
@@ -53,12 +55,14 @@ def executor(default_store: Store) -> Execute:
         principal: Principal = MANAGER,
         settings: Settings = DEFAULT_SETTINGS,
         store: Store | None = None,
+        now: datetime | None = None,
     ) -> ExecutionResult:
         context = Context(
             store=(store or default_store).with_budget(settings.limits.max_aggregations),
             settings=settings,
             principal=principal,
             request_id="test",
+            now=now or datetime.now(UTC),
         )
         return await schema.execute(query, variable_values=variables, context_value=context)
 

@@ -83,15 +83,19 @@ class ResultCache:
         self._flights: dict[str, asyncio.Future[tuple[bytes, Outcome]]] = {}
         self._warned_at: float | None = None
 
-    async def fetch(self, key: str, compute: Compute, family: str) -> tuple[bytes, Outcome]:
-        """The bytes of ``key`` and how they were obtained (also counted under ``family``)."""
+    async def fetch(
+        self, key: str, compute: Compute, family: str, *, ttl: float | None = None
+    ) -> tuple[bytes, Outcome]:
+        """The bytes of ``key`` and how they were obtained (also counted under ``family``);
+        a result computed here is kept ``ttl`` seconds (the cache's TTL when not given)."""
         key = self.prefix + key
         flight = self._flights.get(key)
         if flight is not None:
             value, _ = await asyncio.shield(flight)
             outcome: Outcome = "join"
         else:
-            flight = asyncio.ensure_future(self._fill(key, compute))
+            keep = self.ttl if ttl is None else ttl
+            flight = asyncio.ensure_future(self._fill(key, compute, keep))
             self._flights[key] = flight
             flight.add_done_callback(lambda done: self._landed(key, done))
             value, outcome = await asyncio.shield(flight)
@@ -104,7 +108,7 @@ class ResultCache:
         if not flight.cancelled():
             flight.exception()  # retrieved here, so an error nobody awaits is not reported
 
-    async def _fill(self, key: str, compute: Compute) -> tuple[bytes, Outcome]:
+    async def _fill(self, key: str, compute: Compute, ttl: float) -> tuple[bytes, Outcome]:
         try:
             found = await self.backend.get(key)
             if found is not None:
@@ -127,7 +131,7 @@ class ResultCache:
         try:
             value = await compute()
             try:
-                await self.backend.put(key, value, self.ttl)
+                await self.backend.put(key, value, ttl)
             except BackendError as exc:
                 self._backend_failed(exc)
         finally:

@@ -7,7 +7,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import bson
@@ -56,6 +57,16 @@ class AggregationBudget:
         self.remaining -= 1
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Reads made for one instant (a live query's tick, in epoch milliseconds), shared
+    through the result cache by every reader of that instant and by no other reader, and
+    kept ``ttl`` seconds."""
+
+    instant_ms: int
+    ttl: float
+
+
 @dataclass(slots=True)
 class Store:
     """The Rocket.Chat database, read through aggregations and finds that carry ``maxTimeMS``.
@@ -65,20 +76,30 @@ class Store:
     (see ``omnigate.db.cache``): the cache key is the SHA-256 of the BSON of the database
     name, the command and all its arguments. Every input of a read is one of them, the
     caller's scope included (metric pipelines hold its ``$match``, department finds its
-    filter), so callers of different scopes never share a result.
+    filter), so callers of different scopes never share a result. A ``snapshot`` store's
+    key also holds its instant (see ``at``).
     """
 
     db: AsyncDatabase[Document]
     max_time_ms: int = 15_000
     budget: AggregationBudget = field(default_factory=AggregationBudget)
     cache: ResultCache | None = None
+    snapshot: Snapshot | None = None
 
     def with_budget(self, max_aggregations: int | None) -> Store:
-        return Store(self.db, self.max_time_ms, AggregationBudget(max_aggregations), self.cache)
+        return replace(self, budget=AggregationBudget(max_aggregations))
 
     def uncached(self) -> Store:
         """This store without the result cache (credential checks must read fresh data)."""
-        return Store(self.db, self.max_time_ms, self.budget)
+        return replace(self, cache=None, snapshot=None)
+
+    def at(self, instant: datetime, ttl: float) -> Store:
+        """This store reading for ``instant`` (a live query's tick): a read shares its
+        result only with the reads of the same instant (in this process, and in every
+        worker with a Redis cache), never with a read made for another instant or by a
+        request, so a result is never older than the first read made for ``instant``."""
+        instant_ms = round(instant.timestamp() * 1000)
+        return replace(self, snapshot=Snapshot(instant_ms, ttl))
 
     async def aggregate(
         self, collection: str, pipeline: Pipeline, *, family: str | None = None
@@ -167,8 +188,13 @@ class Store:
             async def compute() -> bytes:
                 return bson.encode({"rows": await run()}, codec_options=self.db.codec_options)
 
-            key = hashlib.sha256(bson.encode({"db": self.db.name, **command})).hexdigest()
-            encoded, outcome = await self.cache.fetch(key, compute, label)
+            identity = {"db": self.db.name, **command}
+            ttl = None
+            if self.snapshot is not None:
+                identity["snapshot"] = self.snapshot.instant_ms
+                ttl = self.snapshot.ttl
+            key = hashlib.sha256(bson.encode(identity)).hexdigest()
+            encoded, outcome = await self.cache.fetch(key, compute, label, ttl=ttl)
         # every caller decodes its own copy: the same rows (tz-aware datetimes, Int64...)
         # whether computed now or earlier, and no caller can alter another's
         rows = bson.decode(encoded, codec_options=self.db.codec_options)["rows"]

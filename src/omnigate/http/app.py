@@ -59,8 +59,8 @@ def create_app(
         store = Store(client[database_name(settings.mongo_url)], settings.max_time_ms, cache=cache)
         # its own cache keeps a check at most 5 s (SPEC §5), whatever the result cache's TTL
         authenticator = Authenticator(store.uncached(), cache_seconds=settings.auth_cache_seconds)
-        # a tick computes fresh data: a cached result could be as old as the cache's TTL
-        live = create_hub(schema, settings, store.uncached(), authenticator)
+        # a tick's reads are cached under its instant only (Store.at): never older than it
+        live = create_hub(schema, settings, store, authenticator)
         app.state.omnigate = AppState(
             settings=settings,
             client=client,

@@ -31,7 +31,7 @@ from omnigate.context import Context
 from omnigate.db import Store
 from omnigate.errors import BadUserInput, Forbidden, OmnigateError, Unauthenticated
 from omnigate.live import Credentials, LiveHub, LiveQuery, LiveSession, credentials_in
-from omnigate.live.tick import Outcome
+from omnigate.live.tick import Outcome, TickTime
 
 # graphql-transport-ws and graphql-sse (distinct connections mode); not the legacy
 # subscriptions-transport-ws protocol.
@@ -52,15 +52,21 @@ STREAMED_SUBSCRIPTIONS = (
 
 def create_hub(schema: Schema, settings: Settings, store: Store, auth: Authenticator) -> LiveHub:
     """The worker's hub: a tick runs the query as a request of one of its subscribers, with
-    a fresh context (loaders, Rocket.Chat settings, aggregation budget), after checking
-    every subscriber's credentials against the database (never from the cache)."""
+    a fresh context (loaders, Rocket.Chat settings, aggregation budget) as of the tick's
+    instant, after checking every subscriber's credentials against the database (never
+    from a cache). Its reads go through the result cache keyed by that instant (when the
+    cache is on): ticks of the same instant share them, in every worker when the cache is
+    Redis, and a result is never older than the tick."""
 
-    async def execute(query: LiveQuery, principal: Principal) -> Outcome:
+    async def execute(query: LiveQuery, principal: Principal, when: TickTime) -> Outcome:
         context = Context(
-            store=store.with_budget(settings.limits.max_aggregations),
+            store=store.at(when.instant, ttl=when.every).with_budget(
+                settings.limits.max_aggregations
+            ),
             settings=settings,
             principal=principal,
             request_id=f"live-{uuid.uuid4().hex}",
+            now=when.instant,
         )
         return await schema.execute(
             query.document, variable_values=query.variables, context_value=context

@@ -5,7 +5,7 @@ from omnigate.live.hub import LiveHub, LiveStream
 from omnigate.live.query import LiveQuery, live_query
 from omnigate.live.session import LiveSession, credentials_in
 from omnigate.live.subscriber import Credentials, LiveRequest
-from omnigate.live.tick import Tick
+from omnigate.live.tick import Tick, TickTime
 
 __all__ = [
     "Credentials",
@@ -15,6 +15,7 @@ __all__ = [
     "LiveSession",
     "LiveStream",
     "Tick",
+    "TickTime",
     "credentials_in",
     "live_query",
 ]

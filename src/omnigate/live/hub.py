@@ -7,6 +7,12 @@ subscriptions at the next tick), computes the query once with a fresh context, a
 the result to each subscriber, whose mailbox passes it on only when it differs from what
 that subscriber was last sent. A tick that takes longer than the interval makes the group
 skip the ticks it overlapped: ticks never queue up.
+
+A group's first tick runs at once; the next ones at the wall clock's multiples of the
+interval (every 5 s: at :00, :05, :10...), the same instants in every worker and replica.
+A tick computes as of its instant (``Execute``'s ``TickTime``), which the store uses
+to share the tick's reads with every other computation of that instant (see
+``Store.at``): workers sharing a Redis cache compute each tick once between them.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,11 +31,11 @@ from omnigate.config import Limits
 from omnigate.errors import LimitExceeded, OmnigateError, ServiceUnavailable
 from omnigate.live.query import LiveQuery
 from omnigate.live.subscriber import Credentials, LiveRequest, Subscriber
-from omnigate.live.tick import Audience, Outcome, Tick
+from omnigate.live.tick import Audience, Outcome, Tick, TickTime
 
 log = logging.getLogger("omnigate.live")
 
-Execute = Callable[[LiveQuery, Principal], Awaitable[Outcome]]
+Execute = Callable[[LiveQuery, Principal, TickTime], Awaitable[Outcome]]
 Authenticate = Callable[[Credentials], Awaitable[Principal]]
 GroupKey = tuple[LiveQuery, float, Audience]
 
@@ -51,8 +58,16 @@ class Group:
 class LiveHub:
     """Groups subscribers, ticks each group, enforces the subscription limits."""
 
-    def __init__(self, execute: Execute, authenticate: Authenticate, limits: Limits) -> None:
+    def __init__(
+        self,
+        execute: Execute,
+        authenticate: Authenticate,
+        limits: Limits,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._execute = execute
+        self._clock = clock
         self._authenticate = authenticate
         self._limits = limits
         self._groups: dict[GroupKey, Group] = {}
@@ -164,31 +179,30 @@ class LiveHub:
                 group.task.cancel()  # its own task ends when its loop sees it empty
 
     async def _run(self, group: Group) -> None:
-        loop = asyncio.get_running_loop()
-        next_at = loop.time()
+        every = group.every
+        slot = math.floor(self._clock() / every)  # the tick at slot × every (epoch seconds)
         while group.subscribers:
             try:
-                await self._tick(group)
+                await self._tick(group, TickTime.of_slot(slot, every))
             except Exception:
                 log.exception("a live query tick failed; the next one runs as planned")
-            next_at += group.every
-            now = loop.time()
-            if now > next_at:  # the tick overran: skip the ticks it overlapped
-                missed = math.ceil((now - next_at) / group.every)
-                group.skipped += missed
-                self.skipped_ticks += missed
-                next_at += missed * group.every
-            if group.subscribers:
-                await asyncio.sleep(next_at - now)
+            now = self._clock()
+            following = max(slot + 1, math.ceil(now / every))
+            if following > slot + 1:  # the tick overran: skip the ticks it overlapped
+                group.skipped += following - slot - 1
+                self.skipped_ticks += following - slot - 1
+            slot = following
+            if group.subscribers:  # never longer than one interval, whatever the clock does
+                await asyncio.sleep(min(every, max(0.0, slot * every - now)))
 
-    async def _tick(self, group: Group) -> None:
+    async def _tick(self, group: Group, when: TickTime) -> None:
         unavailable = await self._recheck(group)
         if not group.subscribers:
             return
         if unavailable is not None:
             tick = Tick.failure(unavailable, final=False)
         else:
-            outcome = await self._execute(group.query, group.principal)
+            outcome = await self._execute(group.query, group.principal, when)
             tick = Tick.of(outcome.data, outcome.errors or ())
             group.computations += 1
             self.computations += 1

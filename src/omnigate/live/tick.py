@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
@@ -33,6 +34,19 @@ class Audience:
     @classmethod
     def of(cls, principal: Principal) -> Audience:
         return cls(principal.scope, principal.utc_offset)
+
+
+@dataclass(frozen=True, slots=True)
+class TickTime:
+    """When a tick computes: its ``instant`` (a multiple of ``every`` seconds since the
+    epoch, the same in every worker) and the group's interval."""
+
+    instant: datetime
+    every: float
+
+    @classmethod
+    def of_slot(cls, slot: int, every: float) -> TickTime:
+        return cls(datetime.fromtimestamp(slot * every, UTC), every)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -4,6 +4,7 @@ agents, the trend families (series, percentiles, service level) and the monitori
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from omnigate.db import Store
 from omnigate.loaders.agents import (
@@ -57,6 +58,7 @@ class DataLoaders:
         timezone: TimezoneReader,
         *,
         max_overview_days: int,
+        now: datetime,
     ) -> DataLoaders:
         return cls(
             families={
@@ -75,7 +77,7 @@ class DataLoaders:
             series=series_loader(store, settings),
             percentiles=percentiles_loader(store),
             service_levels=service_level_loader(store),
-            monitoring=monitoring_loader(store, settings),
+            monitoring=monitoring_loader(store, settings, now),
         )
 
     def family(self, family: Family) -> FamilyLoader:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -18,16 +18,16 @@ MonitoringKey = tuple[MonitoringQuery, Part]
 MonitoringLoader = DataLoader[MonitoringKey, Any]
 
 
-def monitoring_loader(store: Store, settings: SettingsReader) -> MonitoringLoader:
+def monitoring_loader(store: Store, settings: SettingsReader, now: datetime) -> MonitoringLoader:
     """The parts asked for the same query in one tick cost one aggregation per collection:
-    every room part (conversations, charts, timings, department means) shares one."""
+    every room part (conversations, charts, timings, department means) shares one.
+    ``now`` ends the agents' open activity sessions."""
 
     async def load(keys: Sequence[MonitoringKey]) -> list[Any]:
         by_query: defaultdict[MonitoringQuery, set[Part]] = defaultdict(set)
         for query, part in keys:
             by_query[query].add(part)
         timeout = (await settings()).visitor_inactivity_timeout
-        now = datetime.now(UTC)  # ends the agents' open activity sessions
         queries = list(by_query)
         results = await asyncio.gather(
             *(

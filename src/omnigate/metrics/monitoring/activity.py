@@ -27,8 +27,10 @@ class AvailableTime:
 def activity_pipeline(query: MonitoringQuery, now: datetime) -> Pipeline:
     """The documents of the range's first day, of the agents the query counts; an open
     session (no ``lastStoppedAt``) adds the seconds since its ``lastStartedAt`` (Rocket.Chat's
-    findAllAverageAvailableServiceTime, whose ``$sum`` skips a missing value)."""
-    running = {"$divide": [{"$subtract": [now, "$lastStartedAt"]}, 1000]}
+    findAllAverageAvailableServiceTime, whose ``$sum`` skips a missing value). A session
+    started after ``now`` (a live tick's instant, or a clock behind Rocket.Chat's) adds 0."""
+    elapsed = {"$divide": [{"$subtract": [now, "$lastStartedAt"]}, 1000]}
+    running = {"$max": [0, elapsed]}
     return [
         {"$match": {"date": query.activity_day}},
         *assigned_stages("agentId", query.agent_departments),
