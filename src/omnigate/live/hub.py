@@ -58,16 +58,8 @@ class Group:
 class LiveHub:
     """Groups subscribers, ticks each group, enforces the subscription limits."""
 
-    def __init__(
-        self,
-        execute: Execute,
-        authenticate: Authenticate,
-        limits: Limits,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, execute: Execute, authenticate: Authenticate, limits: Limits) -> None:
         self._execute = execute
-        self._clock = clock
         self._authenticate = authenticate
         self._limits = limits
         self._groups: dict[GroupKey, Group] = {}
@@ -180,17 +172,17 @@ class LiveHub:
 
     async def _run(self, group: Group) -> None:
         every = group.every
-        slot = math.floor(self._clock() / every)  # the tick at slot × every (epoch seconds)
+        slot = math.floor(time.time() / every)  # the tick at slot × every (epoch seconds)
         while group.subscribers:
             try:
                 await self._tick(group, TickTime.of_slot(slot, every))
             except Exception:
                 log.exception("a live query tick failed; the next one runs as planned")
-            now = self._clock()
+            now = time.time()
             following = max(slot + 1, math.ceil(now / every))
-            if following > slot + 1:  # the tick overran: skip the ticks it overlapped
-                group.skipped += following - slot - 1
-                self.skipped_ticks += following - slot - 1
+            missed = following - slot - 1  # the tick overran: skip the ticks it overlapped
+            group.skipped += missed
+            self.skipped_ticks += missed
             slot = following
             if group.subscribers:  # never longer than one interval, whatever the clock does
                 await asyncio.sleep(min(every, max(0.0, slot * every - now)))
